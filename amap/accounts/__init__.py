@@ -1,0 +1,1 @@
+"""Households, people who log in, password resets and API tokens."""

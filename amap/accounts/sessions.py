@@ -1,0 +1,44 @@
+"""Server-side sessions whose id changes at login and logout (no session fixation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
+
+ROTATE_KEY = "_rotate_id"
+
+
+def rotate_session_id(session: dict) -> None:
+    """Ask for a fresh session id when this response is sent (call at login/logout)."""
+    session[ROTATE_KEY] = True
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Litestar keeps whatever id the incoming cookie carries; an attacker could plant one
+    before the victim logs in. When the handler asks for it, the old id is deleted from the
+    store and the data moves to a new random id."""
+
+    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        if scope_session is Empty or not scope_session.pop(ROTATE_KEY, False):
+            await super().store_in_message(scope_session, message, connection)
+            return
+        store = self.config.get_store_from_app(connection.scope["app"])
+        if old_id := connection.cookies.get(self.config.key):
+            await self.delete(old_id, store=store)
+        session_id = self.generate_session_id()
+        await self.set(session_id=session_id, data=self.serialize_data(scope_session, connection.scope), store=store)
+        cookie_params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+        MutableScopeHeaders.from_message(message).add(
+            "Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header="")
+        )
+
+
+@dataclass
+class RotatingSessionConfig(ServerSideSessionConfig):
+    # Private attribute of Litestar 2.x; tests/integration/accounts/test_sessions.py guards it.
+    _backend_class = RotatingSessionBackend

@@ -1,0 +1,1 @@
+"""The site administrator's page: creating groups and farms, granting roles."""

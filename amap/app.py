@@ -1,0 +1,124 @@
+"""The application factory: every domain's controllers, middleware and plugins wired once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+import amap
+from amap.accounts.controllers import LoginController, PasswordResetController, ProfileController
+from amap.accounts.sessions import RotatingSessionConfig
+from amap.admin.controllers import AdminController
+from amap.api.controllers import ApiMeController
+from amap.errors import http_error, server_error
+from amap.farms.controllers import FarmController
+from amap.groups.committee import CommitteeController, GroupSettingsController
+from amap.groups.controllers import HouseholdController, InvitationController
+from amap.home.controllers import MeController, PublicController
+from amap.lib import db
+from amap.lib.middleware import LanguageMiddleware, add_security_headers
+from amap.lib.settings import Settings, get_settings
+from amap.lib.templating import make_environment
+from amap.network.controllers import NetworkController
+from amap.notifications.mailer import ConsoleMailer
+from amap.principal import PrincipalMiddleware
+from amap.system.store import DatabaseStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SESSION_LIFETIME = timedelta(days=14)
+
+CONTROLLERS = [
+    PublicController,
+    MeController,
+    LoginController,
+    PasswordResetController,
+    ProfileController,
+    HouseholdController,
+    InvitationController,
+    CommitteeController,
+    GroupSettingsController,
+    FarmController,
+    NetworkController,
+    AdminController,
+    ApiMeController,
+]
+
+
+@asynccontextmanager
+async def database_pool(_: Litestar) -> AsyncIterator[None]:
+    await db.start_pool()
+    try:
+        yield
+    finally:
+        await db.close_pool()
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    template_config = TemplateConfig(engine=JinjaTemplateEngine(engine_instance=make_environment(ROOT / "templates")))
+    session_config = RotatingSessionConfig(
+        store="sessions",
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )
+    static = create_static_files_router(
+        path="/static",
+        directories=[ROOT / "static"],
+        # Vendored files carry their version in their name, so they may be cached long.
+        cache_control=CacheControlHeader(max_age=86400, public=True),
+    )
+    return Litestar(
+        route_handlers=[*CONTROLLERS, static],
+        middleware=[
+            session_config.middleware,
+            DefineMiddleware(PrincipalMiddleware, exclude=["^/static/", "^/healthz", "^/schema"]),
+            LanguageMiddleware(),
+        ],
+        before_send=[add_security_headers],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            exclude=["^/api/"],  # the API authenticates by bearer token only, never by cookie
+        ),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        stores={"sessions": DatabaseStore("sessions")},
+        template_config=template_config,
+        plugins=[HTMXPlugin(), FlashPlugin(FlashConfig(template_config=template_config))],
+        exception_handlers={HTTPException: http_error, Exception: server_error} if not settings.debug
+        else {HTTPException: http_error},
+        openapi_config=OpenAPIConfig(
+            title="amap API",
+            version=amap.__version__,
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer",
+                                                                description="A personal token from /profile")}
+            ),
+        ),
+        lifespan=[database_pool],
+        state={"mailer": ConsoleMailer(), "settings": settings},
+        debug=settings.debug,
+    )

@@ -1,0 +1,171 @@
+"""The `amap` command: serve, worker, migrate, demo, createuser, check, token."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+
+import click
+
+from amap.lib.settings import get_settings
+
+
+def _run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def _migrate_quietly() -> None:
+    from amap.lib.db import migrate
+
+    await migrate()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """amap: season contracts, distributions and short-chain trade for AMAPs."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32), help="Web worker processes.")
+@click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first.")
+def serve(host: str, port: int, workers: int, no_migrate: bool) -> None:
+    """Apply pending migrations, then serve the web app (SQLite in the data folder by default)."""
+    import uvicorn
+
+    settings = get_settings()
+    if not no_migrate:
+        _run(_migrate_quietly())
+    if settings.is_sqlite and workers > 1:
+        click.echo("Note: SQLite has one writer at a time; more than 2 workers only queue up.", err=True)
+    click.echo(f"amap on http://{host}:{port} — database {settings.database_url.split('@')[-1]}")
+    uvicorn.run("amap.app:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level="info")
+
+
+@main.command()
+def worker() -> None:
+    """Run the scheduler process that executes the jobs of jobs/schedule.py."""
+    import logging
+
+    from jobs.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _run(run_worker())
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations of every domain."""
+    _run(_migrate_quietly())
+    click.echo("Database is up to date.")
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Erase all data first if the database is not empty.")
+def demo(force: bool) -> None:
+    """Load a demo AMAP (AMAP des Lilas) with logins whose password is amap-demo."""
+    from amap import demo as demo_data
+
+    async def load() -> dict[str, str]:
+        await _migrate_quietly()
+        if not await demo_data.database_is_empty():
+            if not force:
+                raise click.ClickException("The database already holds data. Use --force to erase it.")
+            await demo_data.clear_database()
+        return await demo_data.load_demo()
+
+    logins = _run(load())
+    click.echo("\nDemo loaded: AMAP des Lilas. Start it with `amap serve`, then open http://127.0.0.1:8000")
+    click.echo(f"Password for every login: {demo_data.DEMO_PASSWORD}")
+    for email, role in logins.items():
+        click.echo(f"  {email:28} {role}")
+
+
+@main.command()
+@click.argument("email")
+@click.option("--name", prompt=True, help="Full name.")
+@click.option("--role", type=click.Choice(["member", "coordinator", "farmer", "network", "admin"]), default="member",
+              show_default=True, help="Role to grant.")
+@click.option("--target", help="Slug of the group (member, coordinator), farm (farmer) or network (network).")
+@click.option("--password", help="Password (asked for when not given).")
+def createuser(email: str, name: str, role: str, target: str | None, password: str | None) -> None:
+    """Create an account and grant it a role, e.g. `amap createuser ana@example.org --role admin`."""
+    from amap.accounts.services import create_user, find_user_id
+    from amap.lib.forms import Form
+    from amap.roles import RoleError, grant_role
+
+    if password is None:
+        password = getpass.getpass("Password: ")
+    form = Form({"email": email, "password": password, "name": name})
+    clean_email = form.email()
+    form.new_password(confirm="")
+    form.text("name")
+    if not form.ok:
+        raise click.ClickException("; ".join(f"{field}: {message}" for field, message in form.errors.items()))
+
+    async def create() -> None:
+        await _migrate_quietly()
+        if await find_user_id(clean_email) is not None:
+            raise click.ClickException(f"{clean_email} already has an account.")
+        user_id = await create_user(clean_email, name, password)
+        try:
+            await grant_role(user_id, role, target=target)
+        except RoleError as error:
+            raise click.ClickException(str(error)) from error
+
+    _run(create())
+    click.echo(f"Created {clean_email} ({role}{' of ' + target if target else ''}).")
+
+
+@main.command()
+def check() -> None:
+    """Check the configuration and that the database is reachable and migrated."""
+    from amap.lib.db import database_ok, engine
+
+    settings = get_settings()
+    click.echo(f"data folder : {settings.data_dir}")
+    click.echo(f"database    : {settings.database_url.split('@')[-1]}")
+    click.echo(f"base URL    : {settings.base_url} (secure cookies: {'yes' if settings.secure_cookies else 'no'})")
+
+    async def probe() -> tuple[bool, bool]:
+        if not await database_ok():
+            return False, False
+        from piccolo.apps.migrations.commands.check import CheckMigrationManager
+
+        rows = await CheckMigrationManager(app_name="all").get_migration_statuses()
+        return True, all(row.has_ran for row in rows)
+
+    reachable, migrated = _run(probe())
+    click.echo(f"reachable   : {'yes' if reachable else 'NO'} ({type(engine()).__name__})")
+    if reachable:
+        click.echo(f"migrations  : {'all applied' if migrated else 'PENDING — run `amap migrate`'}")
+    if not (reachable and migrated):
+        sys.exit(1)
+
+
+@main.group()
+def token() -> None:
+    """Personal API tokens."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def token_create(email: str, name: str) -> None:
+    """Print a new personal API token for EMAIL's account (shown only once)."""
+    from amap.accounts.services import create_api_token, find_user_id
+
+    async def create() -> str:
+        user_id = await find_user_id(email)
+        if user_id is None:
+            raise click.ClickException(f"No account for {email}.")
+        return await create_api_token(user_id, name)
+
+    click.echo(_run(create()))
+
+
+if __name__ == "__main__":
+    main()

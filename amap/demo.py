@@ -1,0 +1,137 @@
+"""`amap demo`: a living AMAP to look around in — AMAP des Lilas, its farms and 40 households."""
+
+from __future__ import annotations
+
+import random
+from datetime import time
+
+from faker import Faker
+from piccolo.table import Table
+
+from amap.accounts.services import create_user
+from amap.accounts.tables import ApiToken, Household, PasswordResetToken, User
+from amap.farms.tables import Farm, Farmer, FarmSupply
+from amap.groups.services import appoint_coordinator, join_group
+from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
+from amap.lib.db import write_transaction
+from amap.lib.security import hash_password
+from amap.network.tables import Network, NetworkCoordinator, NetworkFarm, NetworkGroup
+from amap.system.tables import Counter, StoreEntry
+
+DEMO_PASSWORD = "amap-demo"
+LOGINS = {
+    "member@example.org": "member",
+    "farmer@example.org": "farmer",
+    "coordinator@example.org": "coordinator",
+    "network@example.org": "network coordinator",
+    "admin@example.org": "site administrator",
+}
+HOUSEHOLDS = 40
+
+# Children first, so deleting in this order never breaks a foreign key.
+ALL_TABLES: list[type[Table]] = [
+    NetworkCoordinator, NetworkFarm, NetworkGroup, Network,
+    FarmSupply, Farmer, Farm,
+    Invitation, Coordinator, Membership, Place, Group,
+    ApiToken, PasswordResetToken, User, Household,
+    StoreEntry, Counter,
+]
+
+DESCRIPTION = (
+    "L'AMAP des Lilas relie depuis 2009 une quarantaine de foyers des Lilas et du Pré-Saint-Gervais "
+    "à trois fermes d'Île-de-France et du Vexin.\n\n"
+    "Chaque jeudi soir, dans la cour de l'école Jean-Jaurès, nous distribuons les paniers de légumes, "
+    "le pain et, une semaine sur deux, les œufs. Les contrats se signent pour la saison et se paient "
+    "d'avance : les paysans connaissent leur revenu avant la récolte, et nous en partageons les aléas.\n\n"
+    "Chaque foyer tient quelques permanences par saison : c'est ce qui fait vivre l'AMAP."
+)
+
+FARMS = [
+    ("Ferme du Bout du Champ", "ferme-du-bout-du-champ", "Légumes de saison (panier hebdomadaire)",
+     "Maraîchage diversifié sur 3 ha, une cinquantaine de légumes dans l'année.", "Chaussy (95)",
+     "Agriculture biologique certifiée, semences paysannes, engrais verts."),
+    ("Les Poules de Marthe", "les-poules-de-marthe", "Œufs (tous les quinze jours)",
+     "Six cents poules pondeuses en plein air, nourries avec les céréales de la ferme.", "Magny-en-Vexin (95)",
+     "Plein air, parcours arborés, aliment produit sur place."),
+    ("Fournil de la Vallée", "fournil-de-la-vallee", "Pain au levain (chaque semaine)",
+     "Pain au levain naturel cuit au feu de bois, blés anciens moulus à la meule.", "Us (95)",
+     "Blés paysans, farine bio moulue à la ferme."),
+]
+
+
+async def database_is_empty() -> bool:
+    return not (await User.exists() or await Group.exists())
+
+
+async def clear_database() -> None:
+    for table in ALL_TABLES:
+        await table.delete(force=True)
+
+
+async def load_demo(seed: int = 2009) -> dict[str, str]:
+    """Create the demo world; returns the logins and their roles. One shared hash keeps it fast."""
+    fake = Faker("fr_FR")
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    password_hash = await hash_password(DEMO_PASSWORD)
+
+    async with write_transaction():
+        group_rows = await Group.insert(
+            Group(name="AMAP des Lilas", slug="amap-des-lilas", city="Les Lilas", description=DESCRIPTION,
+                  contact_email="contact@amap-des-lilas.example.org", language="fr")
+        ).returning(Group.id)
+        group_id = group_rows[0]["id"]
+        await Place.insert(
+            Place(group=group_id, name="Cour de l'école Jean-Jaurès", address="12 rue de Paris, 93260 Les Lilas",
+                  weekday=3, starts_at=time(18, 30), ends_at=time(20, 0))
+        )
+        farm_ids = []
+        for name, slug, production, description, address, practices in FARMS:
+            rows = await Farm.insert(Farm(name=name, slug=slug, production=production, description=description,
+                                          address=address, practices=practices)).returning(Farm.id)
+            farm_ids.append(rows[0]["id"])
+            await FarmSupply.insert(FarmSupply(farm=rows[0]["id"], group=group_id))
+        network = await Network.insert(
+            Network(name="Réseau des AMAP d'Île-de-France", slug="reseau-idf",
+                    description="Les AMAP, collectifs et producteurs paysans d'Île-de-France.")
+        ).returning(Network.id)
+        network_id = network[0]["id"]
+        await NetworkGroup.insert(NetworkGroup(network=network_id, group=group_id))
+        await NetworkFarm.insert(*[NetworkFarm(network=network_id, farm=farm_id) for farm_id in farm_ids])
+
+        async def person(email: str, name: str, household_id: int | None = None) -> int:
+            return await create_user(email, name, None, household_id=household_id, password_hash=password_hash)
+
+        async def household_of(user_id: int) -> int:
+            return (await User.select(User.household).where(User.id == user_id).first())["household"]
+
+        member = await person("member@example.org", "Camille Martin")
+        await join_group(await household_of(member), group_id, None)
+        await person("dominique.martin@example.org", "Dominique Martin", await household_of(member))
+        coordinator = await person("coordinator@example.org", "Sacha Bernard")
+        await join_group(await household_of(coordinator), group_id, None)
+        await appoint_coordinator(group_id, coordinator, None, "Trésorerie et adhésions")
+        farmer = await person("farmer@example.org", "Paul Lefèvre")
+        await Farmer.insert(Farmer(user=farmer, farm=farm_ids[0]))
+        for index, farm_id in enumerate(farm_ids[1:], start=1):
+            await Farmer.insert(Farmer(user=await person(f"ferme{index}@example.org", fake.name()), farm=farm_id))
+        network_user = await person("network@example.org", "Inès Moreau")
+        await NetworkCoordinator.insert(NetworkCoordinator(network=network_id, user=network_user))
+        await create_user("admin@example.org", "Admin amap", None, password_hash=password_hash, is_admin=True)
+
+        # The other households: about one in four has a second adult; two wait for acceptance.
+        for number in range(HOUSEHOLDS - 2):
+            last_name = fake.last_name()
+            first = fake.first_name()
+            user_id = await person(f"foyer{number + 1:02d}@example.org", f"{first} {last_name}")
+            household_id = await household_of(user_id)
+            await Household.update({Household.name: f"Foyer {last_name}"}).where(Household.id == household_id)
+            if rng.random() < 0.25:
+                await person(f"foyer{number + 1:02d}b@example.org", f"{fake.first_name()} {last_name}", household_id)
+            if number < HOUSEHOLDS - 4:
+                await join_group(household_id, group_id, coordinator)
+            else:
+                await Membership.insert(Membership(household=household_id, group=group_id, status="pending"))
+        second = await User.select(User.id).where(User.email == "foyer01@example.org").first()
+        await appoint_coordinator(group_id, second["id"], coordinator, "Planning des permanences")
+    return LOGINS

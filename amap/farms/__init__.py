@@ -1,0 +1,1 @@
+"""Farms (producers), the people who run them and the groups they supply."""

@@ -1,0 +1,66 @@
+"""The farm dashboard: the farm's profile and the groups it supplies."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from amap.farms.tables import Farm, Farmer, FarmSupply
+from amap.lib.access import Principal, current, ensure, requires_farmer
+from amap.lib.forms import Form
+from amap.lib.i18n import _
+from amap.lib.web import form_data, notice, page, see_other
+
+PROFILE_FIELDS = ("name", "production", "description", "address", "practices")
+
+
+async def my_farms(principal: Principal) -> list[dict]:
+    query = Farm.select().order_by(Farm.name)
+    if not principal.is_admin:
+        query = query.where(Farm.id.is_in(list(principal.farms) or [-1]))
+    return await query
+
+
+class FarmController(Controller):
+    path = "/farm"
+    guards = [requires_farmer]
+
+    async def _render(self, request: Request, farm_slug: str | None, form: Form | None = None,
+                      status_code: int = 200) -> Template:
+        farms = await my_farms(current(request))
+        ensure(bool(farms))
+        farm = farms[0] if farm_slug is None else next((f for f in farms if f["slug"] == farm_slug), None)
+        ensure(farm is not None)
+        groups = await FarmSupply.select(
+            FarmSupply.group.name.as_alias("name"), FarmSupply.group.slug.as_alias("slug"),
+            FarmSupply.group.city.as_alias("city"), FarmSupply.since,
+        ).where((FarmSupply.farm == farm["id"]) & FarmSupply.ended_at.is_null()).order_by(FarmSupply.group.name)
+        farmers = await Farmer.select(Farmer.user.name.as_alias("name"), Farmer.user.email.as_alias("email")).where(
+            (Farmer.farm == farm["id"]) & Farmer.ended_at.is_null()
+        )
+        return page(request, "farms/dashboard.html", status_code=status_code, farm=farm, farms=farms,
+                    groups=groups, farmers=farmers,
+                    form=form or Form({key: str(farm[key]) for key in PROFILE_FIELDS}))
+
+    @get("", name="farm")
+    async def dashboard(self, request: Request, farm: str | None = None) -> Template:
+        return await self._render(request, farm)
+
+    @post("/{slug:str}")
+    async def update_profile(self, request: Request, slug: str) -> Template | Redirect:
+        farms = await my_farms(current(request))
+        farm = next((f for f in farms if f["slug"] == slug), None)
+        ensure(farm is not None)
+        form = Form(await form_data(request))
+        values = {
+            Farm.name: form.text("name"),
+            Farm.production: form.text("production", required=False),
+            Farm.description: form.text("description", required=False, max_length=5000),
+            Farm.address: form.text("address", required=False, max_length=300),
+            Farm.practices: form.text("practices", required=False, max_length=5000),
+        }
+        if not form.ok:
+            return await self._render(request, slug, form, status_code=400)
+        await Farm.update(values).where(Farm.id == farm["id"])
+        notice(request, _("The farm's profile is saved."))
+        return see_other(f"/farm?farm={slug}")

@@ -1,0 +1,1 @@
+"""AMAP groups: their places and times, member households, committees and invitations."""

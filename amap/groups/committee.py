@@ -1,0 +1,207 @@
+"""The committee's pages: member households, invitations, the committee itself, group settings."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from amap.accounts.tables import Household, User
+from amap.groups import services
+from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
+from amap.lib.access import Principal, current, ensure, requires_coordinator
+from amap.lib.dates import weekday_name
+from amap.lib.forms import Form
+from amap.lib.i18n import LANGUAGES, _, get_language
+from amap.lib.settings import get_settings
+from amap.lib.web import form_data, notice, page, see_other
+from amap.notifications.mailer import compose
+
+MEMBERSHIP_STATUSES = ("pending", "active", "left")
+
+
+async def coordinated_groups(principal: Principal) -> list[dict]:
+    query = Group.select(Group.id, Group.name, Group.slug).order_by(Group.name)
+    if not principal.is_admin:
+        query = query.where(Group.id.is_in(list(principal.coordinator_groups) or [-1]))
+    return await query
+
+
+async def chosen_group(principal: Principal, slug: str | None) -> tuple[dict, list[dict]]:
+    """The group whose committee page is open: ?group=slug, else the first one coordinated."""
+    groups = await coordinated_groups(principal)
+    if not groups:
+        raise NotFoundException()
+    if slug is None:
+        group_id = groups[0]["id"]
+    else:
+        match = [g for g in groups if g["slug"] == slug]
+        ensure(bool(match))
+        group_id = match[0]["id"]
+    return await Group.select().where(Group.id == group_id).first(), groups
+
+
+async def member_households(group_id: int) -> list[dict]:
+    memberships = await Membership.select(
+        Membership.id, Membership.status, Membership.created_at, Membership.household,
+        Membership.household.name.as_alias("household_name"),
+    ).where(Membership.group == group_id).order_by(Membership.household.name)
+    household_ids = [m["household"] for m in memberships]
+    adults: dict[int, list[dict]] = {}
+    if household_ids:
+        for user in await User.select(User.id, User.name, User.email, User.phone, User.household).where(
+            User.household.is_in(household_ids)
+        ).order_by(User.id):
+            adults.setdefault(user["household"], []).append(user)
+    for membership in memberships:
+        membership["adults"] = adults.get(membership["household"], [])
+    return memberships
+
+
+class CommitteeController(Controller):
+    path = "/committee"
+    guards = [requires_coordinator]
+
+    async def _render(self, request: Request, slug: str | None, *, invite_form: Form | None = None,
+                      status_code: int = 200) -> Template:
+        group, groups = await chosen_group(current(request), slug)
+        members = await member_households(group["id"])
+        committee = await Coordinator.select(
+            Coordinator.id, Coordinator.title, Coordinator.granted_at, Coordinator.user.name.as_alias("name"),
+            Coordinator.user.email.as_alias("email"), Coordinator.user.phone.as_alias("phone"),
+        ).where((Coordinator.group == group["id"]) & Coordinator.ended_at.is_null()).order_by(Coordinator.granted_at)
+        invitations = await Invitation.select(Invitation.email, Invitation.created_at, Invitation.expires_at).where(
+            (Invitation.group == group["id"]) & Invitation.accepted_at.is_null()
+        ).order_by(Invitation.created_at, ascending=False)
+        counts = {status: sum(1 for m in members if m["status"] == status) for status in MEMBERSHIP_STATUSES}
+        return page(request, "groups/committee.html", status_code=status_code, group=group, groups=groups,
+                    members=members, committee=committee, invitations=invitations, counts=counts,
+                    invite_form=invite_form or Form())
+
+    @get("", name="committee")
+    async def show(self, request: Request, group: str | None = None) -> Template:
+        return await self._render(request, group)
+
+    @post("/{slug:str}/invite")
+    async def invite(self, request: Request, slug: str) -> Template | Redirect:
+        group, _groups = await chosen_group(current(request), slug)
+        form = Form(await form_data(request))
+        email = form.email()
+        if not form.ok:
+            return await self._render(request, slug, invite_form=form, status_code=400)
+        token = await services.invite(email=email, invited_by=current(request).id, group_id=group["id"])
+        link = f"{get_settings().base_url}/invitations/{token}"
+        mail = compose(request.app.template_engine.engine, "mail/group_invitation.txt", email, link=link,
+                       group=group, inviter=current(request).name)
+        await request.app.state.mailer.send(mail)
+        notice(request, _("Invitation sent to %(email)s.", email=email))
+        return see_other(f"/committee?group={slug}")
+
+    @post("/{slug:str}/members/{membership_id:int}")
+    async def set_status(self, request: Request, slug: str, membership_id: int) -> Template | Redirect:
+        group, _groups = await chosen_group(current(request), slug)
+        form = Form(await form_data(request))
+        status = form.choice("status", MEMBERSHIP_STATUSES)
+        ensure(form.ok and await services.set_membership_status(membership_id, group["id"], status, current(request).id))
+        if request.headers.get("hx-request") == "true":
+            member = next(m for m in await member_households(group["id"]) if m["id"] == membership_id)
+            return page(request, "groups/committee.html", block="member_row", group=group, member=member)
+        notice(request, _("The membership is updated."))
+        return see_other(f"/committee?group={slug}")
+
+    @post("/{slug:str}/coordinators")
+    async def appoint(self, request: Request, slug: str) -> Redirect:
+        group, _groups = await chosen_group(current(request), slug)
+        form = Form(await form_data(request))
+        user_id = form.integer("user_id", minimum=1, maximum=2**31 - 1)
+        title = form.text("title", required=False, max_length=100)
+        member_user_ids = {a["id"] for m in await member_households(group["id"]) if m["status"] == "active"
+                           for a in m["adults"]}
+        ensure(form.ok and user_id in member_user_ids)
+        await services.appoint_coordinator(group["id"], user_id, current(request).id, title)
+        notice(request, _("The committee is updated."))
+        return see_other(f"/committee?group={slug}")
+
+    @post("/{slug:str}/coordinators/{coordinator_id:int}/end")
+    async def step_down(self, request: Request, slug: str, coordinator_id: int) -> Redirect:
+        group, _groups = await chosen_group(current(request), slug)
+        ensure(await services.end_coordinator(coordinator_id, group["id"]))
+        notice(request, _("The committee is updated."))
+        return see_other(f"/committee?group={slug}")
+
+
+class GroupSettingsController(Controller):
+    path = "/committee/{slug:str}/settings"
+    guards = [requires_coordinator]
+
+    async def _render(self, request: Request, slug: str, *, form: Form | None = None,
+                      place_form: Form | None = None, status_code: int = 200) -> Template:
+        group, groups = await chosen_group(current(request), slug)
+        places = await Place.select().where(Place.group == group["id"]).order_by(Place.weekday)
+        values = {key: str(group[key]) for key in ("name", "description", "city", "contact_email", "timezone", "language")}
+        values["accepts_members_at_once"] = "on" if group["accepts_members_at_once"] else ""
+        weekdays = [(str(i), weekday_name(i, get_language())) for i in range(7)]
+        return page(request, "groups/settings.html", status_code=status_code, group=group, groups=groups,
+                    places=places, form=form or Form(values), place_form=place_form or Form(),
+                    weekdays=weekdays, languages=LANGUAGES,
+                    timezones=[(tz, tz) for tz in TIMEZONES])
+
+    @get("", name="group_settings")
+    async def show(self, request: Request, slug: str) -> Template:
+        return await self._render(request, slug)
+
+    @post("")
+    async def update(self, request: Request, slug: str) -> Template | Redirect:
+        group, _groups = await chosen_group(current(request), slug)
+        form = Form(await form_data(request))
+        values = {
+            Group.name: form.text("name"),
+            Group.description: form.text("description", required=False, max_length=5000),
+            Group.city: form.text("city", required=False, max_length=120),
+            Group.contact_email: form.email("contact_email", required=False),
+            Group.timezone: form.choice("timezone", TIMEZONES),
+            Group.language: form.choice("language", LANGUAGES),
+            Group.accepts_members_at_once: form.checkbox("accepts_members_at_once"),
+        }
+        if not form.ok:
+            return await self._render(request, slug, form=form, status_code=400)
+        await Group.update(values).where(Group.id == group["id"])
+        notice(request, _("The group's settings are saved."))
+        return see_other(f"/committee/{slug}/settings")
+
+    @post("/places")
+    async def add_place(self, request: Request, slug: str) -> Template | Redirect:
+        group, _groups = await chosen_group(current(request), slug)
+        form = Form(await form_data(request))
+        place = read_place(form)
+        if not form.ok:
+            return await self._render(request, slug, place_form=form, status_code=400)
+        await Place.insert(Place(group=group["id"], **place))
+        notice(request, _("The distribution place is added."))
+        return see_other(f"/committee/{slug}/settings")
+
+    @post("/places/{place_id:int}/delete")
+    async def remove_place(self, request: Request, slug: str, place_id: int) -> Redirect:
+        group, _groups = await chosen_group(current(request), slug)
+        deleted = await Place.delete().where((Place.id == place_id) & (Place.group == group["id"])).returning(Place.id)
+        ensure(bool(deleted))
+        notice(request, _("The distribution place is removed."))
+        return see_other(f"/committee/{slug}/settings")
+
+
+TIMEZONES = ("Europe/Paris", "Europe/Brussels", "Europe/Zurich", "Europe/Luxembourg", "America/Montreal",
+             "America/Bogota", "America/Lima", "America/Mexico_City", "America/Sao_Paulo", "Indian/Reunion",
+             "America/Guadeloupe", "America/Martinique", "Pacific/Noumea", "UTC")
+
+
+def read_place(form: Form) -> dict:
+    place = {
+        "name": form.text("place_name"),
+        "address": form.text("address", max_length=300),
+        "weekday": form.integer("weekday", minimum=0, maximum=6),
+        "starts_at": form.time("starts_at"),
+        "ends_at": form.time("ends_at"),
+    }
+    if place["starts_at"] and place["ends_at"] and place["ends_at"] <= place["starts_at"]:
+        form.error("ends_at", _("The end must come after the start."))
+    return place

@@ -1,0 +1,1 @@
+"""Pages that bring several domains together: the public front, a member's home, health."""

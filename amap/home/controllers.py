@@ -1,0 +1,77 @@
+"""The public front (`/`, `/groups/{slug}`), the member's home (`/me`) and `/healthz`."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
+from litestar.response import Response, Template
+
+from amap.accounts.tables import Household, User
+from amap.farms.tables import Farm, FarmSupply
+from amap.groups.services import groups_by_id, next_distribution, places_of
+from amap.groups.tables import Group, Membership, Place
+from amap.lib.access import current, requires_login
+from amap.lib.db import database_ok, utcnow
+from amap.lib.web import page
+
+
+async def group_page_context(group: dict) -> dict:
+    """What a group's public page shows: places and times, and the farms it works with."""
+    places = await Place.select().where(Place.group == group["id"]).order_by(Place.weekday)
+    supplies = await FarmSupply.select(FarmSupply.farm).where(
+        (FarmSupply.group == group["id"]) & FarmSupply.ended_at.is_null()
+    )
+    farms = []
+    if supplies:
+        farms = await Farm.select().where(Farm.id.is_in([row["farm"] for row in supplies])).order_by(Farm.name)
+    households = await Membership.count().where((Membership.group == group["id"]) & (Membership.status == "active"))
+    return {"group": group, "places": places, "farms": farms, "household_count": households}
+
+
+class PublicController(Controller):
+    @get("/", name="home")
+    async def home(self, request: Request) -> Template:
+        groups = await Group.select().order_by(Group.name)
+        if len(groups) == 1:
+            return page(request, "groups/public.html", **await group_page_context(groups[0]))
+        farms = await Farm.select(Farm.name, Farm.slug, Farm.production, Farm.address).order_by(Farm.name)
+        return page(request, "home/directory.html", groups=groups, farms=farms)
+
+    @get("/groups/{slug:str}", name="group_page")
+    async def group(self, request: Request, slug: str) -> Template:
+        group = await Group.select().where(Group.slug == slug).first()
+        if group is None:
+            raise NotFoundException()
+        return page(request, "groups/public.html", **await group_page_context(group))
+
+    @get("/healthz", name="healthz", exclude_from_auth=True)
+    async def healthz(self) -> Response[dict]:
+        ok = await database_ok()
+        return Response(
+            {"status": "ok" if ok else "error", "database": "ok" if ok else "unreachable"},
+            status_code=200 if ok else 503,
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+class MeController(Controller):
+    @get("/me", name="me", guards=[requires_login])
+    async def me(self, request: Request) -> Template:
+        principal = current(request)
+        group_ids = sorted(principal.member_groups | principal.pending_groups | principal.coordinator_groups
+                           | principal.farm_groups)
+        groups = await groups_by_id(group_ids)
+        now = utcnow()
+        upcoming = []
+        for place in await places_of(sorted(principal.member_groups)):
+            group = groups[place["group"]]
+            upcoming.append((group, next_distribution(place, group["timezone"], now)))
+        upcoming.sort(key=lambda item: item[1].starts)
+        household = None
+        adults: list[dict] = []
+        if principal.household_id is not None:
+            household = await Household.select().where(Household.id == principal.household_id).first()
+            adults = await User.select(User.id, User.name, User.email).where(
+                User.household == principal.household_id
+            ).order_by(User.id)
+        return page(request, "home/me.html", groups=groups, upcoming=upcoming, household=household, adults=adults)

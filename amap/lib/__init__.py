@@ -1,0 +1,1 @@
+"""Cross-cutting helpers that know no domain."""

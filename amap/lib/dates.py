@@ -1,0 +1,30 @@
+"""Dates and times shown in a group's timezone and the reader's locale."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_day_names
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+def weekday_name(weekday: int, locale: str = "fr") -> str:
+    """0 = Monday, as in date.weekday()."""
+    return get_day_names("wide", locale=locale)[weekday]
+
+
+def format_date(value: date, locale: str = "fr", style: str = "long") -> str:
+    return babel_format_date(value, format=style, locale=locale)
+
+
+def format_time(value: time, locale: str = "fr") -> str:
+    return babel_format_time(value, format="short", locale=locale)
+
+
+def format_datetime(value: datetime, locale: str = "fr", timezone: str = DEFAULT_TIMEZONE) -> str:
+    return babel_format_datetime(value, format="medium", tzinfo=ZoneInfo(timezone), locale=locale)

@@ -1,0 +1,105 @@
+"""Reading and checking submitted forms: values kept as typed, one message per bad field."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import time
+
+from amap.lib.i18n import _
+from amap.lib.security import MIN_PASSWORD_LENGTH
+
+# Deliberately loose: the only real check of an address is a mail that arrives.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Form:
+    """Wraps submitted values; each accessor returns the clean value or records an error."""
+
+    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        self.values: dict[str, str] = {}
+        for key, value in (data or {}).items():
+            self.values[key] = value.strip() if isinstance(value, str) else value
+        self.errors: dict[str, str] = {}
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def get(self, name: str, default: str = "") -> str:
+        value = self.values.get(name, default)
+        return value if isinstance(value, str) else default
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def text(self, name: str, *, required: bool = True, max_length: int = 200) -> str:
+        value = self.get(name)
+        if required and not value:
+            self.error(name, _("This field is required."))
+        elif len(value) > max_length:
+            self.error(name, _("At most %(max)s characters.", max=max_length))
+        return value
+
+    def email(self, name: str = "email", *, required: bool = True) -> str:
+        value = self.get(name).lower()
+        if not value:
+            if required:
+                self.error(name, _("Enter an e-mail address."))
+        elif len(value) > 254 or not EMAIL_RE.match(value):
+            self.error(name, _("Enter an e-mail address like name@example.org."))
+        return value
+
+    def slug(self, name: str = "slug") -> str:
+        value = self.get(name).lower()
+        if not value:
+            self.error(name, _("This field is required."))
+        elif len(value) > 80 or not SLUG_RE.match(value):
+            self.error(name, _("Use lowercase letters, digits and hyphens only, like amap-des-lilas."))
+        return value
+
+    def choice(self, name: str, choices: Iterable[str], *, required: bool = True) -> str:
+        value = self.get(name)
+        if not value and not required:
+            return value
+        if value not in set(choices):
+            self.error(name, _("Choose one of the options."))
+        return value
+
+    def integer(self, name: str, *, minimum: int, maximum: int) -> int | None:
+        value = self.get(name)
+        try:
+            number = int(value)
+        except ValueError:
+            self.error(name, _("Enter a whole number."))
+            return None
+        if not minimum <= number <= maximum:
+            self.error(name, _("Enter a number between %(min)s and %(max)s.", min=minimum, max=maximum))
+            return None
+        return number
+
+    def time(self, name: str) -> time | None:
+        value = self.get(name)
+        try:
+            return time.fromisoformat(value) if value else self._missing(name)
+        except ValueError:
+            self.error(name, _("Enter a time like 18:30."))
+            return None
+
+    def checkbox(self, name: str) -> bool:
+        return self.get(name) in {"on", "true", "1", "yes"}
+
+    def new_password(self, name: str = "password", confirm: str = "password_confirm") -> str:
+        value = self.values.get(name) or ""  # passwords are not stripped
+        if len(value) < MIN_PASSWORD_LENGTH:
+            self.error(name, _("Choose a password of at least %(min)s characters.", min=MIN_PASSWORD_LENGTH))
+        elif len(value) > 1000:
+            self.error(name, _("At most %(max)s characters.", max=1000))
+        elif confirm and value != (self.values.get(confirm) or ""):
+            self.error(confirm, _("The two passwords are different."))
+        return value
+
+    def _missing(self, name: str) -> None:
+        self.error(name, _("This field is required."))
+        return None

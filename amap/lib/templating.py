@@ -1,0 +1,49 @@
+"""The Jinja environment: gettext, locale-aware filters and a few globals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from amap.lib import dates, i18n, money
+
+
+def _money(cents: int) -> str:
+    return money.format_cents(cents, i18n.get_language())
+
+
+def _date(value: date | datetime, style: str = "long") -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    return dates.format_date(value, i18n.get_language(), style)
+
+
+def _time(value: time | datetime) -> str:
+    if isinstance(value, datetime):
+        value = value.timetz()
+    return dates.format_time(value, i18n.get_language())
+
+
+def _datetime(value: datetime, timezone: str = dates.DEFAULT_TIMEZONE) -> str:
+    return dates.format_datetime(value, i18n.get_language(), timezone)
+
+
+def _weekday(number: int) -> str:
+    return dates.weekday_name(number, i18n.get_language())
+
+
+def make_environment(directory: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        autoescape=select_autoescape(["html"]),  # mail bodies (.txt) are plain text
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(money=_money, date=_date, time=_time, datetime=_datetime, weekday=_weekday)
+    env.globals.update(language=i18n.get_language, LANGUAGES=i18n.LANGUAGES)
+    return env

@@ -1,0 +1,1 @@
+"""Regional networks of groups and producers, in the manner of RELACC."""

@@ -1,0 +1,1 @@
+"""Sending messages: it sends what it is given and knows no domain."""

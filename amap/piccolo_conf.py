@@ -1,0 +1,32 @@
+"""Piccolo's configuration: the database engine chosen by DATABASE_URL and the domain apps."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from amap.lib.settings import get_settings
+
+
+def engine_from_url(url: str) -> SQLiteEngine | PostgresEngine:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=30)
+    if url.startswith(("postgres://", "postgresql://")):
+        return PostgresEngine(config={"dsn": url})
+    raise ValueError(f"unsupported DATABASE_URL: {url!r} (use sqlite:///path or postgresql://...)")
+
+
+DB = engine_from_url(get_settings().database_url)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "amap.system.piccolo_app",
+        "amap.accounts.piccolo_app",
+        "amap.groups.piccolo_app",
+        "amap.farms.piccolo_app",
+        "amap.network.piccolo_app",
+    ]
+)

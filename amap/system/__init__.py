@@ -1,0 +1,1 @@
+"""Infrastructure tables shared by every process: the key-value store and counters."""

@@ -17,7 +17,6 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -105,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
         stores={"sessions": DatabaseStore("sessions")},
         template_config=template_config,
-        plugins=[HTMXPlugin(), FlashPlugin(FlashConfig(template_config=template_config))],
+        plugins=[HTMXPlugin()],
         exception_handlers={HTTPException: http_error, Exception: server_error} if not settings.debug
         else {HTTPException: http_error},
         openapi_config=OpenAPIConfig(

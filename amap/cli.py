@@ -31,13 +31,25 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32), help="Web worker processes.")
 @click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first.")
-def serve(host: str, port: int, workers: int, no_migrate: bool) -> None:
+@click.option("--demo", "with_demo", is_flag=True, help="Load the demo AMAP first if the database is empty.")
+def serve(host: str, port: int, workers: int, no_migrate: bool, with_demo: bool) -> None:
     """Apply pending migrations, then serve the web app (SQLite in the data folder by default)."""
     import uvicorn
 
     settings = get_settings()
     if not no_migrate:
         _run(_migrate_quietly())
+    if with_demo:
+        from amap import demo as demo_data
+
+        async def load_if_empty() -> bool:
+            if await demo_data.database_is_empty():
+                await demo_data.load_demo()
+                return True
+            return False
+
+        if _run(load_if_empty()):
+            _print_logins()
     if settings.is_sqlite and workers > 1:
         click.echo("Note: SQLite has one writer at a time; more than 2 workers only queue up.", err=True)
     click.echo(f"amap on http://{host}:{port} — database {settings.database_url.split('@')[-1]}")
@@ -69,18 +81,24 @@ def demo(force: bool) -> None:
     """Load a demo AMAP (AMAP des Lilas) with logins whose password is amap-demo."""
     from amap import demo as demo_data
 
-    async def load() -> dict[str, str]:
+    async def load() -> None:
         await _migrate_quietly()
         if not await demo_data.database_is_empty():
             if not force:
                 raise click.ClickException("The database already holds data. Use --force to erase it.")
             await demo_data.clear_database()
-        return await demo_data.load_demo()
+        await demo_data.load_demo()
 
-    logins = _run(load())
-    click.echo("\nDemo loaded: AMAP des Lilas. Start it with `amap serve`, then open http://127.0.0.1:8000")
-    click.echo(f"Password for every login: {demo_data.DEMO_PASSWORD}")
-    for email, role in logins.items():
+    _run(load())
+    _print_logins()
+    click.echo("Start it with `amap serve`, then open http://127.0.0.1:8000")
+
+
+def _print_logins() -> None:
+    from amap import demo as demo_data
+
+    click.echo(f"\nDemo loaded: AMAP des Lilas. Password for every login: {demo_data.DEMO_PASSWORD}")
+    for email, role in demo_data.LOGINS.items():
         click.echo(f"  {email:28} {role}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
@@ -20,7 +21,7 @@ from amap.notifications.mailer import compose
 
 class LoginController(Controller):
     @get("/login", name="login")
-    async def login_form(self, request: Request, next: str | None = None) -> Template | Redirect:
+    async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:
         if request.user is not None:
             return see_other(safe_next(next))
         return page(request, "accounts/login.html", form=Form({"next": next or ""}))
@@ -96,13 +97,13 @@ class PasswordResetController(Controller):
         return page(request, "accounts/reset_request.html", form=form, sent=True)
 
     @get("/{token:str}")
-    async def new_password_form(self, request: Request, token: str) -> Template:
+    async def new_password_form(self, request: Request, token: FromPath[str]) -> Template:
         if await services.valid_reset_user(token) is None:
             return page(request, "accounts/reset_invalid.html", status_code=404)
         return page(request, "accounts/reset_new.html", form=Form(), token=token)
 
     @post("/{token:str}")
-    async def set_new_password(self, request: Request, token: str) -> Template | Redirect:
+    async def set_new_password(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         form = Form(await form_data(request))
         password = form.new_password()
         if not form.ok:
@@ -181,7 +182,7 @@ class ProfileController(Controller):
         return await self._render(request, new_token=token)
 
     @post("/tokens/{token_id:int}/revoke")
-    async def revoke_token(self, request: Request, token_id: int) -> Redirect:
+    async def revoke_token(self, request: Request, token_id: FromPath[int]) -> Redirect:
         if not await services.revoke_api_token(current(request).id, token_id):
             raise NotFoundException()
         notice(request, _("The token is revoked."))

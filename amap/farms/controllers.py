@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
@@ -43,11 +44,11 @@ class FarmController(Controller):
                     form=form or Form({key: str(farm[key]) for key in PROFILE_FIELDS}))
 
     @get("", name="farm")
-    async def dashboard(self, request: Request, farm: str | None = None) -> Template:
+    async def dashboard(self, request: Request, farm: FromQuery[str | None] = None) -> Template:
         return await self._render(request, farm)
 
     @post("/{slug:str}")
-    async def update_profile(self, request: Request, slug: str) -> Template | Redirect:
+    async def update_profile(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         farms = await my_farms(current(request))
         farm = next((f for f in farms if f["slug"] == slug), None)
         ensure(farm is not None)

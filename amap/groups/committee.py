@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
@@ -79,11 +80,11 @@ class CommitteeController(Controller):
                     invite_form=invite_form or Form())
 
     @get("", name="committee")
-    async def show(self, request: Request, group: str | None = None) -> Template:
+    async def show(self, request: Request, group: FromQuery[str | None] = None) -> Template:
         return await self._render(request, group)
 
     @post("/{slug:str}/invite")
-    async def invite(self, request: Request, slug: str) -> Template | Redirect:
+    async def invite(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         group, _groups = await chosen_group(current(request), slug)
         form = Form(await form_data(request))
         email = form.email()
@@ -98,7 +99,7 @@ class CommitteeController(Controller):
         return see_other(f"/committee?group={slug}")
 
     @post("/{slug:str}/members/{membership_id:int}")
-    async def set_status(self, request: Request, slug: str, membership_id: int) -> Template | Redirect:
+    async def set_status(self, request: Request, slug: FromPath[str], membership_id: FromPath[int]) -> Template | Redirect:
         group, _groups = await chosen_group(current(request), slug)
         form = Form(await form_data(request))
         status = form.choice("status", MEMBERSHIP_STATUSES)
@@ -110,7 +111,7 @@ class CommitteeController(Controller):
         return see_other(f"/committee?group={slug}")
 
     @post("/{slug:str}/coordinators")
-    async def appoint(self, request: Request, slug: str) -> Redirect:
+    async def appoint(self, request: Request, slug: FromPath[str]) -> Redirect:
         group, _groups = await chosen_group(current(request), slug)
         form = Form(await form_data(request))
         user_id = form.integer("user_id", minimum=1, maximum=2**31 - 1)
@@ -123,7 +124,7 @@ class CommitteeController(Controller):
         return see_other(f"/committee?group={slug}")
 
     @post("/{slug:str}/coordinators/{coordinator_id:int}/end")
-    async def step_down(self, request: Request, slug: str, coordinator_id: int) -> Redirect:
+    async def step_down(self, request: Request, slug: FromPath[str], coordinator_id: FromPath[int]) -> Redirect:
         group, _groups = await chosen_group(current(request), slug)
         ensure(await services.end_coordinator(coordinator_id, group["id"]))
         notice(request, _("The committee is updated."))
@@ -147,11 +148,11 @@ class GroupSettingsController(Controller):
                     timezones=[(tz, tz) for tz in TIMEZONES])
 
     @get("", name="group_settings")
-    async def show(self, request: Request, slug: str) -> Template:
+    async def show(self, request: Request, slug: FromPath[str]) -> Template:
         return await self._render(request, slug)
 
     @post("")
-    async def update(self, request: Request, slug: str) -> Template | Redirect:
+    async def update(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         group, _groups = await chosen_group(current(request), slug)
         form = Form(await form_data(request))
         values = {
@@ -170,7 +171,7 @@ class GroupSettingsController(Controller):
         return see_other(f"/committee/{slug}/settings")
 
     @post("/places")
-    async def add_place(self, request: Request, slug: str) -> Template | Redirect:
+    async def add_place(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         group, _groups = await chosen_group(current(request), slug)
         form = Form(await form_data(request))
         place = read_place(form)
@@ -181,7 +182,7 @@ class GroupSettingsController(Controller):
         return see_other(f"/committee/{slug}/settings")
 
     @post("/places/{place_id:int}/delete")
-    async def remove_place(self, request: Request, slug: str, place_id: int) -> Redirect:
+    async def remove_place(self, request: Request, slug: FromPath[str], place_id: FromPath[int]) -> Redirect:
         group, _groups = await chosen_group(current(request), slug)
         deleted = await Place.delete().where((Place.id == place_id) & (Place.group == group["id"])).returning(Place.id)
         ensure(bool(deleted))

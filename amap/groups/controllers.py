@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromPath
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
@@ -31,14 +32,14 @@ class InvitationController(Controller):
         return await User.select(User.id, User.household).where(User.email == email).first()
 
     @get("")
-    async def show(self, request: Request, token: str) -> Template:
+    async def show(self, request: Request, token: FromPath[str]) -> Template:
         invitation = await self._invitation(token)
         existing = await self._existing_user(invitation["email"])
         return page(request, "groups/invitation.html", invitation=invitation, existing=existing, token=token,
                     form=Form({"email": invitation["email"]}))
 
     @post("")
-    async def accept(self, request: Request, token: str) -> Template | Redirect:
+    async def accept(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         invitation = await self._invitation(token)
         existing = await self._existing_user(invitation["email"])
         if existing is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromPath
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
@@ -38,7 +39,7 @@ class PublicController(Controller):
         return page(request, "home/directory.html", groups=groups, farms=farms)
 
     @get("/groups/{slug:str}", name="group_page")
-    async def group(self, request: Request, slug: str) -> Template:
+    async def group(self, request: Request, slug: FromPath[str]) -> Template:
         group = await Group.select().where(Group.slug == slug).first()
         if group is None:
             raise NotFoundException()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 from datetime import UTC, datetime
 
 from piccolo.engine import engine_finder
@@ -61,6 +64,8 @@ async def migrate() -> None:
     if is_sqlite():
         # WAL lets readers go on while one writer works; the setting persists in the file.
         await engine().run_ddl("PRAGMA journal_mode=WAL")
-    response = await run_forwards("all", fake=False)
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report):  # piccolo prints a banner per app; keep it for failures
+        response = await run_forwards("all", fake=False)
     if not response.success:
-        raise RuntimeError(f"migrations failed: {response.message}")
+        raise RuntimeError(f"migrations failed: {response.message}\n{report.getvalue()}")

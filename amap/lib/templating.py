@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from amap.lib import dates, i18n, money
+from amap.lib.web import pop_notices
 
 
 def _money(cents: int) -> str:
@@ -45,5 +46,5 @@ def make_environment(directory: Path) -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(money=_money, date=_date, time=_time, datetime=_datetime, weekday=_weekday)
-    env.globals.update(language=i18n.get_language, LANGUAGES=i18n.LANGUAGES)
+    env.globals.update(language=i18n.get_language, LANGUAGES=i18n.LANGUAGES, pop_notices=pop_notices)
     return env

@@ -6,7 +6,6 @@ from typing import Any
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request
-from litestar.plugins.flash import flash
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
@@ -33,8 +32,19 @@ def see_other(url: str) -> Redirect:
     return Redirect(url, status_code=HTTP_303_SEE_OTHER)
 
 
+FLASH_KEY = "_messages"
+
+
 def notice(request: Request, message: str, category: str = "success") -> None:
-    flash(request, message, category)
+    """A message shown once, on the next page (kept in the session across the redirect)."""
+    request.session.setdefault(FLASH_KEY, []).append({"message": message, "category": category})
+
+
+def pop_notices(request: Request) -> list[dict]:
+    """The waiting messages; none on pages served before the session was loaded (routing errors)."""
+    if "session" not in request.scope or not isinstance(request.scope["session"], dict):
+        return []
+    return request.session.pop(FLASH_KEY, [])
 
 
 def safe_next(target: str | None, default: str = "/me") -> str:

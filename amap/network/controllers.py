@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromQuery
 from litestar import Controller, Request, get
 from litestar.response import Template
 
@@ -17,7 +18,7 @@ class NetworkController(Controller):
     guards = [requires_network_coordinator]
 
     @get("", name="network")
-    async def overview(self, request: Request, network: str | None = None) -> Template:
+    async def overview(self, request: Request, network: FromQuery[str | None] = None) -> Template:
         principal = current(request)
         query = Network.select().order_by(Network.name)
         if not principal.is_admin:

@@ -11,7 +11,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader
+from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -118,6 +118,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ),
         lifespan=[database_pool],
-        state={"mailer": ConsoleMailer(), "settings": settings},
+        state=State({"mailer": ConsoleMailer(), "settings": settings}),
         debug=settings.debug,
     )

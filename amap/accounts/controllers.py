@@ -30,7 +30,7 @@ class LoginController(Controller):
     async def login(self, request: Request) -> Template | Redirect:
         form = Form(await form_data(request))
         email = form.email()
-        password = form.values.get("password") or ""
+        password = form.password()
         if not password:
             form.error("password", _("Enter your password."))
         if not form.ok:
@@ -162,7 +162,7 @@ class ProfileController(Controller):
         principal = current(request)
         password = form.new_password("new_password", "new_password_confirm")
         if not await services.authenticate(
-            principal.email, form.values.get("current_password") or "", client_address(request)
+            principal.email, form.password("current_password"), client_address(request)
         ):
             form.error("current_password", _("Your current password is not right."))
         if not form.ok:

@@ -18,8 +18,10 @@ class Form:
     """Wraps submitted values; each accessor returns the clean value or records an error."""
 
     def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        self.raw: dict[str, str] = dict(data or {})
+        """As submitted: passwords are never stripped."""
         self.values: dict[str, str] = {}
-        for key, value in (data or {}).items():
+        for key, value in self.raw.items():
             self.values[key] = value.strip() if isinstance(value, str) else value
         self.errors: dict[str, str] = {}
 
@@ -87,16 +89,20 @@ class Form:
             self.error(name, _("Enter a time like 18:30."))
             return None
 
+    def password(self, name: str = "password") -> str:
+        value = self.raw.get(name, "")
+        return value if isinstance(value, str) else ""
+
     def checkbox(self, name: str) -> bool:
         return self.get(name) in {"on", "true", "1", "yes"}
 
     def new_password(self, name: str = "password", confirm: str = "password_confirm") -> str:
-        value = self.values.get(name) or ""  # passwords are not stripped
+        value = self.password(name)
         if len(value) < MIN_PASSWORD_LENGTH:
             self.error(name, _("Choose a password of at least %(min)s characters.", min=MIN_PASSWORD_LENGTH))
         elif len(value) > 1000:
             self.error(name, _("At most %(max)s characters.", max=1000))
-        elif confirm and value != (self.values.get(confirm) or ""):
+        elif confirm and value != self.password(confirm):
             self.error(confirm, _("The two passwords are different."))
         return value
 

@@ -1,0 +1,71 @@
+"""The shared store, the housekeeping job, the worker's scheduler and the demo data."""
+
+import asyncio
+from datetime import timedelta
+
+from amap.accounts.tables import User
+from amap.demo import LOGINS, database_is_empty, load_demo
+from amap.groups.tables import Group, Membership
+from amap.lib.db import utcnow
+from amap.system.store import DatabaseStore, increment
+from amap.system.tables import Counter, StoreEntry
+from jobs.housekeeping import purge_expired_entries
+from jobs.worker import build_scheduler, run_worker
+from tests.integration.conftest import login
+
+
+async def test_store_keeps_values_until_they_expire_and_namespaces_do_not_mix():
+    store = DatabaseStore("sessions")
+    await store.set("abc", b"one", expires_in=60)
+    await store.with_namespace("other").set("abc", "two")
+    assert await store.get("abc") == b"one"
+    assert await store.with_namespace("other").get("abc") == b"two"
+    assert 0 < await store.expires_in("abc") <= 60
+    await store.set("abc", b"replaced", expires_in=60)
+    assert await store.get("abc") == b"replaced"
+    await store.set("gone", b"x", expires_in=timedelta(seconds=-1))
+    assert await store.get("gone") is None and not await store.exists("gone")
+    await DatabaseStore("elsewhere").set("abc", b"kept")
+    await store.delete_all()  # like Redis: the namespace and the ones below it
+    assert await store.get("abc") is None and await store.with_namespace("other").get("abc") is None
+    assert await DatabaseStore("elsewhere").get("abc") == b"kept"
+
+
+async def test_counter_increments_within_its_window():
+    window = timedelta(minutes=15)
+    assert [await increment("login:test", window) for _ in range(3)] == [1, 2, 3]
+
+
+async def test_housekeeping_job_purges_expired_rows_and_is_safe_to_run_twice():
+    past, future = utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=1)
+    await StoreEntry.insert(StoreEntry(key="old", value=b"x", expires_at=past),
+                            StoreEntry(key="live", value=b"x", expires_at=future))
+    await Counter.insert(Counter(key="old", count=3, expires_at=past))
+    assert await purge_expired_entries() == 2
+    assert await purge_expired_entries() == 0
+    assert [row["key"] for row in await StoreEntry.select(StoreEntry.key)] == ["live"]
+
+
+async def test_worker_schedules_the_declared_jobs_and_stops_cleanly():
+    scheduler = build_scheduler()
+    assert [job.id for job in scheduler.get_jobs()] == ["purge-expired"]
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_worker(stop))
+    await asyncio.sleep(0.2)
+    assert not task.done()
+    stop.set()
+    await asyncio.wait_for(task, timeout=5)
+
+
+async def test_demo_builds_a_living_amap_whose_logins_work(client):
+    assert await database_is_empty()
+    await load_demo()
+    assert not await database_is_empty()
+    lilas = await Group.objects().get(Group.slug == "amap-des-lilas")
+    households = await Membership.count().where((Membership.group == lilas.id) & (Membership.status == "active"))
+    assert 35 <= households <= 40
+    assert await User.count() > households  # some households have two adults
+    for email in LOGINS:
+        await login(client, email, "amap-demo")
+        assert (await client.get("/me")).status_code == 200
+        await client.post("/logout", data={"_csrf_token": client.cookies["csrftoken"]})

@@ -62,10 +62,10 @@ def worker() -> None:
     """Run the scheduler process that executes the jobs of jobs/schedule.py."""
     import logging
 
-    from jobs.worker import run_worker
+    from jobs.worker import main as worker_main
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    _run(run_worker())
+    _run(worker_main())
 
 
 @main.command()

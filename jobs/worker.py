@@ -34,7 +34,6 @@ async def run_worker(stop: asyncio.Event | None = None) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # not the main thread
             pass
-    await db.start_pool()
     scheduler = build_scheduler()
     scheduler.start()
     for job in scheduler.get_jobs():
@@ -43,5 +42,13 @@ async def run_worker(stop: asyncio.Event | None = None) -> None:
         await stop.wait()
     finally:
         scheduler.shutdown(wait=False)
-        await db.close_pool()
         log.info("worker stopped")
+
+
+async def main() -> None:
+    """The worker process: its own database pool around the scheduler."""
+    await db.start_pool()
+    try:
+        await run_worker()
+    finally:
+        await db.close_pool()

@@ -66,3 +66,73 @@ def test_check_fails_on_an_unreachable_database(tmp_path):
         capture_output=True, text=True, timeout=60,
     )
     assert env_result.returncode == 1 and "NO" in env_result.stdout
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_worker_process_runs_the_scheduler_and_stops_on_sigterm(tmp_path):
+    import signal
+    import time
+
+    assert amap(tmp_path, "migrate").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AMAP_", "DATABASE_URL"))}
+    env["AMAP_DATA_DIR"] = str(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "amap.cli", "worker"], env=env, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        deadline = time.monotonic() + 30
+        lines = []
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            lines.append(line)
+            if "scheduled purge-expired" in line:
+                break
+        assert any("scheduled purge-expired" in line for line in lines), lines
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        process.kill()
+
+
+def test_two_web_workers_share_sessions_through_the_database(tmp_path):
+    """Logged in on one worker, still logged in on whichever worker answers next."""
+    import re
+    import time
+
+    import httpx
+
+    assert amap(tmp_path, "demo").returncode == 0
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AMAP_", "DATABASE_URL"))}
+    env["AMAP_DATA_DIR"] = str(tmp_path)
+    server = subprocess.Popen([sys.executable, "-m", "amap.cli", "serve", "--port", str(port), "--workers", "2"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=base) as client:
+            client.get("/login")
+            response = client.post("/login", data={"email": "member@example.org", "password": "amap-demo",
+                                                   "_csrf_token": client.cookies["csrftoken"]})
+            assert response.status_code == 303
+            for _ in range(30):
+                page = client.get("/me", headers={"connection": "close"})
+                assert page.status_code == 200 and "Camille Martin" in page.text
+        server.terminate()
+        log = server.communicate(timeout=20)[1]
+        pids = set(re.findall(r"Started server process \[(\d+)\]", log))
+        assert len(pids) == 2, log
+    finally:
+        server.kill()

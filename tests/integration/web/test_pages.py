@@ -71,3 +71,35 @@ async def test_language_follows_the_browser_then_the_choice_made(client):
     assert response.status_code == 303
     chosen = await client.get("/login", headers={"accept-language": "fr"})
     assert "<h1>Log in</h1>" in chosen.text
+
+
+async def test_an_unexpected_error_shows_a_friendly_page_without_details(client, world, monkeypatch):
+    from amap.home import controllers
+    from tests.integration.conftest import login
+
+    await login(client, "alice@example.org")
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(controllers, "groups_by_id", broken)
+    response = await client.get("/me", headers={"accept-language": "en"})
+    assert response.status_code == 500
+    assert 'data-testid="error-500"' in response.text
+    assert "exploded" not in response.text and "Traceback" not in response.text
+
+
+async def test_cookies_are_secure_when_the_site_is_served_over_https(running_app):
+    import dataclasses
+
+    import httpx
+
+    from amap.app import create_app
+    from amap.lib.settings import get_settings
+
+    app = create_app(dataclasses.replace(get_settings(), base_url="https://amap.example.org"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://amap.example.org") as https_client:
+        response = await https_client.get("/login")
+    cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
+    assert cookies and all("Secure" in cookie for cookie in cookies)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 
-from amap.lib.access import SESSION_USER_KEY, current, requires_login
 from amap.accounts import services
 from amap.accounts.sessions import rotate_session_id
 from amap.accounts.tables import ApiToken, User
+from amap.lib.access import SESSION_USER_KEY, current, requires_login
 from amap.lib.forms import Form
 from amap.lib.i18n import LANGUAGES, _
 from amap.lib.settings import get_settings

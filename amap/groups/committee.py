@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from amap.accounts.tables import Household, User
+from amap.accounts.tables import User
 from amap.groups import services
 from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
 from amap.lib.access import Principal, current, ensure, requires_coordinator

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from litestar.params import FromPath
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from amap.lib.access import SESSION_USER_KEY, current, requires_login
 from amap.accounts.sessions import rotate_session_id
 from amap.accounts.tables import Household, User
 from amap.groups import services
 from amap.groups.tables import Invitation
+from amap.lib.access import SESSION_USER_KEY, current, requires_login
 from amap.lib.forms import Form
 from amap.lib.i18n import _
 from amap.lib.settings import get_settings

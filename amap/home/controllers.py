@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from litestar.params import FromPath
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from amap.accounts.tables import Household, User

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-
 from datetime import UTC, datetime
 
 from piccolo.engine import engine_finder

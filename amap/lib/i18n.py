@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -19,7 +19,7 @@ LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
 _current: ContextVar[str] = ContextVar("amap_locale", default="fr")
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> NullTranslations:
     """Compile the .po catalog in memory: no compiled .mo files to forget in the repository."""
     po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from functools import lru_cache
+from functools import cache
 
 import anyio.to_thread
 from argon2 import PasswordHasher, profiles
@@ -16,7 +16,7 @@ from amap.lib.settings import get_settings
 MIN_PASSWORD_LENGTH = 10
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hasher(profile: str) -> PasswordHasher:
     if profile == "cheapest":
         return PasswordHasher.from_parameters(profiles.CHEAPEST)

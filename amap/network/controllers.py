@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from litestar.params import FromQuery
 from litestar import Controller, Request, get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from amap.farms.tables import FarmSupply

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
@@ -44,7 +44,7 @@ from amap.system.store import DatabaseStore
 ROOT = Path(__file__).resolve().parent.parent
 SESSION_LIFETIME = timedelta(days=14)
 
-CONTROLLERS = [
+PAGE_CONTROLLERS = [
     PublicController,
     MeController,
     LoginController,
@@ -57,8 +57,8 @@ CONTROLLERS = [
     FarmController,
     NetworkController,
     AdminController,
-    ApiMeController,
 ]
+API_CONTROLLERS = [ApiMeController]
 
 
 @asynccontextmanager
@@ -88,7 +88,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cache_control=CacheControlHeader(max_age=86400, public=True),
     )
     return Litestar(
-        route_handlers=[*CONTROLLERS, static],
+        # HTML pages stay out of the OpenAPI document: it describes the JSON API only.
+        route_handlers=[Router("/", route_handlers=PAGE_CONTROLLERS, include_in_schema=False), *API_CONTROLLERS,
+                        static],
         middleware=[
             session_config.middleware,
             DefineMiddleware(PrincipalMiddleware, exclude=["^/static/", "^/healthz", "^/schema"]),

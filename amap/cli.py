@@ -51,7 +51,7 @@ def serve(host: str, port: int, workers: int, no_migrate: bool, with_demo: bool)
         if _run(load_if_empty()):
             _print_logins()
     if settings.is_sqlite and workers > 1:
-        click.echo("Note: SQLite has one writer at a time; more than 2 workers only queue up.", err=True)
+        click.echo("Note: SQLite has one writer at a time; extra workers help reads, writes queue up.", err=True)
     click.echo(f"amap on http://{host}:{port} — database {settings.database_url.split('@')[-1]}")
     uvicorn.run("amap.app:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, log_level="info")
@@ -112,6 +112,7 @@ def _print_logins() -> None:
 def createuser(email: str, name: str, role: str, target: str | None, password: str | None) -> None:
     """Create an account and grant it a role, e.g. `amap createuser ana@example.org --role admin`."""
     from amap.accounts.services import create_user, find_user_id
+    from amap.lib.db import write_transaction
     from amap.lib.forms import Form
     from amap.roles import RoleError, grant_role
 
@@ -128,9 +129,10 @@ def createuser(email: str, name: str, role: str, target: str | None, password: s
         await _migrate_quietly()
         if await find_user_id(clean_email) is not None:
             raise click.ClickException(f"{clean_email} already has an account.")
-        user_id = await create_user(clean_email, name, password)
         try:
-            await grant_role(user_id, role, target=target)
+            async with write_transaction():  # no account is left behind when the role is refused
+                user_id = await create_user(clean_email, name, password)
+                await grant_role(user_id, role, target=target)
         except RoleError as error:
             raise click.ClickException(str(error)) from error
 

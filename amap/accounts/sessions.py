@@ -24,7 +24,13 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     store and the data moves to a new random id."""
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
-        if scope_session is Empty or not scope_session.pop(ROTATE_KEY, False):
+        if not scope_session:
+            # Nothing to keep: no row and no cookie for visitors, health checks and API calls;
+            # an emptied session (logout) deletes its row.
+            if connection.cookies.get(self.config.key) not in (None, "null"):
+                await super().store_in_message(Empty, message, connection)
+            return
+        if not scope_session.pop(ROTATE_KEY, False):
             await super().store_in_message(scope_session, message, connection)
             return
         store = self.config.get_store_from_app(connection.scope["app"])
@@ -40,5 +46,5 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 @dataclass
 class RotatingSessionConfig(ServerSideSessionConfig):
-    # Private attribute of Litestar 2.x; tests/integration/accounts/test_sessions.py guards it.
+    # Private attribute of Litestar 2.x; the session tests in tests/integration/accounts/test_login.py guard it.
     _backend_class = RotatingSessionBackend

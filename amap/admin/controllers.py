@@ -21,13 +21,15 @@ class AdminController(Controller):
     guards = [requires_admin]
 
     async def _render(self, request: Request, *, group_form: Form | None = None, farm_form: Form | None = None,
-                      role_form: Form | None = None, status_code: int = 200) -> Template:
+                      network_form: Form | None = None, role_form: Form | None = None,
+                      status_code: int = 200) -> Template:
         groups = await Group.select(Group.id, Group.name, Group.slug, Group.city).order_by(Group.name)
         farms = await Farm.select(Farm.id, Farm.name, Farm.slug, Farm.production).order_by(Farm.name)
         networks = await Network.select(Network.name, Network.slug).order_by(Network.name)
         return page(request, "admin/index.html", status_code=status_code, groups=groups, farms=farms,
                     networks=networks, roles=ROLES, group_form=group_form or Form(),
-                    farm_form=farm_form or Form(), role_form=role_form or Form())
+                    farm_form=farm_form or Form(), network_form=network_form or Form(),
+                    role_form=role_form or Form())
 
     @get("", name="admin")
     async def index(self, request: Request) -> Template:
@@ -65,6 +67,20 @@ class AdminController(Controller):
         if group is not None:
             await FarmSupply.insert(FarmSupply(farm=rows[0]["id"], group=group["id"]))
         notice(request, _("The farm %(name)s is created.", name=name))
+        return see_other("/admin")
+
+    @post("/networks")
+    async def create_network(self, request: Request) -> Template | Redirect:
+        form = Form(await form_data(request))
+        name = form.text("name")
+        slug = form.slug("slug")
+        description = form.text("description", required=False, max_length=5000)
+        if form.ok and await Network.exists().where(Network.slug == slug):
+            form.error("slug", _("Another network already has this short name."))
+        if not form.ok:
+            return await self._render(request, network_form=form, status_code=400)
+        await Network.insert(Network(name=name, slug=slug, description=description))
+        notice(request, _("The network %(name)s is created. Grant its coordinator role below.", name=name))
         return see_other("/admin")
 
     @post("/roles")

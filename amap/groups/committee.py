@@ -140,7 +140,6 @@ class GroupSettingsController(Controller):
         group, groups = await chosen_group(current(request), slug)
         places = await Place.select().where(Place.group == group["id"]).order_by(Place.weekday)
         values = {key: str(group[key]) for key in ("name", "description", "city", "contact_email", "timezone", "language")}
-        values["accepts_members_at_once"] = "on" if group["accepts_members_at_once"] else ""
         weekdays = [(str(i), weekday_name(i, get_language())) for i in range(7)]
         return page(request, "groups/settings.html", status_code=status_code, group=group, groups=groups,
                     places=places, form=form or Form(values), place_form=place_form or Form(),
@@ -162,7 +161,6 @@ class GroupSettingsController(Controller):
             Group.contact_email: form.email("contact_email", required=False),
             Group.timezone: form.choice("timezone", TIMEZONES),
             Group.language: form.choice("language", LANGUAGES),
-            Group.accepts_members_at_once: form.checkbox("accepts_members_at_once"),
         }
         if not form.ok:
             return await self._render(request, slug, form=form, status_code=400)

@@ -1,6 +1,6 @@
 """Group tables. Roles are held per group: a household is a member, a user a coordinator."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Text, Time, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Text, Time, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -15,7 +15,6 @@ class Group(Table, tablename="amap_group"):
     contact_email = Varchar(length=254, default="")
     timezone = Varchar(length=64, default="Europe/Paris")
     language = Varchar(length=5, default="fr")
-    accepts_members_at_once = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -93,9 +93,6 @@ class Form:
         value = self.raw.get(name, "")
         return value if isinstance(value, str) else ""
 
-    def checkbox(self, name: str) -> bool:
-        return self.get(name) in {"on", "true", "1", "yes"}
-
     def new_password(self, name: str = "password", confirm: str = "password_confirm") -> str:
         value = self.password(name)
         if len(value) < MIN_PASSWORD_LENGTH:

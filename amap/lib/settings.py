@@ -23,17 +23,25 @@ def _load_or_create_secret(data_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written whole under a private name, then linked into place: two processes starting at
+    # once on a fresh folder both end up reading the one complete key.
+    draft = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(secret)
-    return secret
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
-    """Folder for the embedded SQLite database, the secret key and uploads (AMAP_DATA_DIR)."""
+    """Folder for the embedded SQLite database and the generated secret key (AMAP_DATA_DIR)."""
     database_url: str
     """sqlite:///path or postgresql://user:pass@host/db (DATABASE_URL)."""
     secret_key: str = field(repr=False)

@@ -1,16 +1,29 @@
-"""The network coordinator's page: member groups and producers, with their sizes."""
+"""The network coordinator's page: member groups and producers, and bringing new ones in."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
-from litestar.params import FromQuery
-from litestar.response import Template
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
-from amap.farms.tables import FarmSupply
-from amap.groups.tables import Membership
-from amap.lib.access import current, ensure, requires_network_coordinator
-from amap.lib.web import page
+from amap.farms.tables import Farm, FarmSupply
+from amap.groups.tables import Group, Membership
+from amap.lib.access import Principal, current, ensure, requires_network_coordinator
+from amap.lib.forms import Form
+from amap.lib.i18n import _
+from amap.lib.web import form_data, notice, page, see_other
 from amap.network.tables import Network, NetworkFarm, NetworkGroup
+
+
+async def coordinated_network(principal: Principal, slug: str | None) -> tuple[dict, list[dict]]:
+    """The network asked for (?network=slug), else the first one the principal coordinates."""
+    query = Network.select().order_by(Network.name)
+    if not principal.is_admin:
+        query = query.where(Network.id.is_in(list(principal.networks) or [-1]))
+    networks = await query
+    chosen = networks[0] if networks and slug is None else next((n for n in networks if n["slug"] == slug), None)
+    ensure(chosen is not None)
+    return chosen, networks
 
 
 class NetworkController(Controller):
@@ -19,14 +32,7 @@ class NetworkController(Controller):
 
     @get("", name="network")
     async def overview(self, request: Request, network: FromQuery[str | None] = None) -> Template:
-        principal = current(request)
-        query = Network.select().order_by(Network.name)
-        if not principal.is_admin:
-            query = query.where(Network.id.is_in(list(principal.networks) or [-1]))
-        networks = await query
-        ensure(bool(networks))
-        chosen = networks[0] if network is None else next((n for n in networks if n["slug"] == network), None)
-        ensure(chosen is not None)
+        chosen, networks = await coordinated_network(current(request), network)
         groups = await NetworkGroup.select(
             NetworkGroup.group.id.as_alias("id"), NetworkGroup.group.name.as_alias("name"),
             NetworkGroup.group.slug.as_alias("slug"), NetworkGroup.group.city.as_alias("city"),
@@ -46,5 +52,30 @@ class NetworkController(Controller):
         )
         for farm in farms:
             farm["groups"] = [s["group_name"] for s in supplies if s["farm"] == farm["id"]]
+        other_groups = await Group.select(Group.slug, Group.name).where(Group.id.not_in(group_ids)).order_by(Group.name)
+        other_farms = await Farm.select(Farm.slug, Farm.name).where(
+            Farm.id.not_in([f["id"] for f in farms] or [-1])).order_by(Farm.name)
         return page(request, "network/overview.html", network=chosen, networks=networks, groups=groups, farms=farms,
-                    household_total=len(members))
+                    household_total=len(members), other_groups=other_groups, other_farms=other_farms)
+
+    @post("/{slug:str}/groups")
+    async def add_group(self, request: Request, slug: FromPath[str]) -> Redirect:
+        chosen, _networks = await coordinated_network(current(request), slug)
+        form = Form(await form_data(request))
+        group = await Group.select(Group.id).where(Group.slug == form.get("group")).first()
+        ensure(group is not None)
+        if not await NetworkGroup.exists().where((NetworkGroup.network == chosen["id"]) & (NetworkGroup.group == group["id"])):
+            await NetworkGroup.insert(NetworkGroup(network=chosen["id"], group=group["id"]))
+        notice(request, _("The group joined the network."))
+        return see_other(f"/network?network={slug}")
+
+    @post("/{slug:str}/farms")
+    async def add_farm(self, request: Request, slug: FromPath[str]) -> Redirect:
+        chosen, _networks = await coordinated_network(current(request), slug)
+        form = Form(await form_data(request))
+        farm = await Farm.select(Farm.id).where(Farm.slug == form.get("farm")).first()
+        ensure(farm is not None)
+        if not await NetworkFarm.exists().where((NetworkFarm.network == chosen["id"]) & (NetworkFarm.farm == farm["id"])):
+            await NetworkFarm.insert(NetworkFarm(network=chosen["id"], farm=farm["id"]))
+        notice(request, _("The producer joined the network."))
+        return see_other(f"/network?network={slug}")

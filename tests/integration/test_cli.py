@@ -53,6 +53,9 @@ def test_createuser_grants_a_role_and_token_create_prints_a_working_token(tmp_pa
     unknown_group = amap(tmp_path, "createuser", "zoe@example.org", "--name", "Zoé", "--role", "coordinator",
                          "--target", "nowhere", "--password", "long enough password")
     assert unknown_group.returncode != 0
+    retry = amap(tmp_path, "createuser", "zoe@example.org", "--name", "Zoé", "--role", "member",
+                 "--target", "amap-des-lilas", "--password", "long enough password")
+    assert retry.returncode == 0, retry.stderr  # the refused attempt left no account behind
     token = amap(tmp_path, "token", "create", "lea@example.org")
     assert token.returncode == 0 and token.stdout.strip().startswith("amap_")
     assert amap(tmp_path, "token", "create", "ghost@example.org").returncode != 0

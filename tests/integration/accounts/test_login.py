@@ -115,3 +115,19 @@ async def test_repeated_failures_from_one_address_give_429_across_accounts(clien
         assert response.status_code == 400
     blocked = await post_form(client, "/login", {"email": "alice@example.org", "password": PASSWORD})
     assert blocked.status_code == 429
+
+
+async def test_visitors_and_health_checks_leave_no_session_behind(client, world):
+    from amap.system.tables import StoreEntry
+
+    before = await StoreEntry.count()
+    for path in ("/", "/login", "/healthz", "/groups/tilleuls", "/static/app.css"):
+        response = await client.get(path)
+        assert not any(v.startswith("session=") and not v.startswith("session=null")
+                       for k, v in response.headers.multi_items() if k == "set-cookie")
+    assert await StoreEntry.count() == before
+    await login(client, "alice@example.org", PASSWORD)
+    assert await StoreEntry.count() == before + 1
+    await post_form(client, "/logout")
+    await client.get("/login")  # the flash message is shown, then the session is empty again
+    assert await StoreEntry.count() == before

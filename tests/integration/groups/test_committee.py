@@ -84,11 +84,10 @@ async def test_coordinator_edits_the_group_and_adds_a_place(client, world):
     await login(client, "carol@example.org")
     response = await post_form(client, "/committee/tilleuls/settings", {
         "name": "AMAP des Tilleuls", "description": "Nouveau texte", "city": "Lyon 4e",
-        "contact_email": "bureau@tilleuls.example.org", "timezone": "Europe/Paris", "language": "en",
-        "accepts_members_at_once": "on"})
+        "contact_email": "bureau@tilleuls.example.org", "timezone": "Europe/Paris", "language": "en"})
     assert response.status_code == 303
     group = await Group.objects().get(Group.id == world.tilleuls)
-    assert (group.description, group.language, group.accepts_members_at_once) == ("Nouveau texte", "en", True)
+    assert (group.description, group.language, group.city) == ("Nouveau texte", "en", "Lyon 4e")
     response = await post_form(client, "/committee/tilleuls/settings/places", {
         "place_name": "Halle", "address": "2 rue Neuve", "weekday": "1", "starts_at": "17:00", "ends_at": "19:00"})
     assert response.status_code == 303

@@ -70,7 +70,8 @@ async def test_network_coordinator_sees_the_networks_groups_and_producers(client
     await login(client, "nina@example.org")
     page = await client.get("/network")
     assert "Réseau Rhône" in page.text and "AMAP des Tilleuls" in page.text and "Ferme des Tilleuls" in page.text
-    assert "AMAP du Canal" not in page.text
+    members_table = page.text.split('id="add-group"')[0]
+    assert "AMAP du Canal" not in members_table  # offered to join, not listed as a member
     assert (await client.get("/network?network=elsewhere")).status_code == 404
 
 
@@ -105,3 +106,23 @@ async def test_non_admin_cannot_post_to_admin_forms(client, world):
     await login(client, "carol@example.org")
     response = await post_form(client, "/admin/roles", {"email": "carol@example.org", "role": "admin"})
     assert response.status_code == 403
+
+
+async def test_admin_creates_a_network_and_its_coordinator_brings_groups_and_farms_in(client, world):
+    from amap.network.tables import NetworkFarm, NetworkGroup
+
+    await login(client, "ada@example.org")
+    assert (await post_form(client, "/admin/networks", {"name": "Réseau Sud", "slug": "sud"})).status_code == 303
+    assert (await post_form(client, "/admin/networks", {"name": "Bis", "slug": "sud"})).status_code == 400
+    await post_form(client, "/admin/roles", {"email": "cyril@example.org", "role": "network", "target": "sud"})
+    await post_form(client, "/logout")
+    await login(client, "cyril@example.org")
+    assert (await post_form(client, "/network/sud/groups", {"group": "canal"})).status_code == 303
+    assert (await post_form(client, "/network/sud/farms", {"farm": "ferme-canal"})).status_code == 303
+    page = await client.get("/network")
+    assert "Réseau Sud" in page.text and "AMAP du Canal" in page.text and "Ferme du Canal" in page.text
+    # Not into a network he does not coordinate, and not with made-up slugs.
+    assert (await post_form(client, "/network/rhone/groups", {"group": "canal"})).status_code == 404
+    assert (await post_form(client, "/network/sud/groups", {"group": "nowhere"})).status_code == 404
+    assert await NetworkGroup.count().where(NetworkGroup.group == world.canal) == 1
+    assert await NetworkFarm.count().where(NetworkFarm.farm == world.farm_canal) == 1

@@ -1,7 +1,6 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import Serial
@@ -54,7 +53,7 @@ class User(Table, tablename="app_user", schema=None):
     )
 
 
-ID = "2026-11-28T06:52:13:462963"
+ID = "2026-11-28T07:00:36:836231"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -65,7 +64,10 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Group", tablename="amap_group", schema=None, columns=None
+        class_name="Coordinator",
+        tablename="coordinator",
+        schema=None,
+        columns=None,
     )
 
     manager.add_table(
@@ -84,21 +86,66 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Coordinator",
+        class_name="Group", tablename="amap_group", schema=None, columns=None
+    )
+
+    manager.add_column(
+        table_class_name="Coordinator",
         tablename="coordinator",
+        column_name="user",
+        db_column_name="user",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
     )
 
     manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="name",
-        db_column_name="name",
+        table_class_name="Coordinator",
+        tablename="coordinator",
+        column_name="group",
+        db_column_name="group",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Group,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Coordinator",
+        tablename="coordinator",
+        column_name="title",
+        db_column_name="title",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 200,
+            "length": 100,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -113,167 +160,60 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="slug",
-        db_column_name="slug",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 80,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="description",
-        db_column_name="description",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="city",
-        db_column_name="city",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 120,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="contact_email",
-        db_column_name="contact_email",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 254,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="timezone",
-        db_column_name="timezone",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "Europe/Paris",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="language",
-        db_column_name="language",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 5,
-            "default": "fr",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="accepts_members_at_once",
-        db_column_name="accepts_members_at_once",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": False,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Group",
-        tablename="amap_group",
-        column_name="created_at",
-        db_column_name="created_at",
+        table_class_name="Coordinator",
+        tablename="coordinator",
+        column_name="granted_at",
+        db_column_name="granted_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
             "default": TimestamptzNow(),
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Coordinator",
+        tablename="coordinator",
+        column_name="granted_by",
+        db_column_name="granted_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Coordinator",
+        tablename="coordinator",
+        column_name="ended_at",
+        db_column_name="ended_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -732,62 +672,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Coordinator",
-        tablename="coordinator",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Coordinator",
-        tablename="coordinator",
-        column_name="group",
-        db_column_name="group",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Group,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Coordinator",
-        tablename="coordinator",
-        column_name="title",
-        db_column_name="title",
+        table_class_name="Group",
+        tablename="amap_group",
+        column_name="name",
+        db_column_name="name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 100,
+            "length": 200,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -802,14 +694,36 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Coordinator",
-        tablename="coordinator",
-        column_name="granted_at",
-        db_column_name="granted_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="Group",
+        tablename="amap_group",
+        column_name="slug",
+        db_column_name="slug",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": TimestamptzNow(),
+            "length": 80,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Group",
+        tablename="amap_group",
+        column_name="description",
+        db_column_name="description",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -823,18 +737,16 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Coordinator",
-        tablename="coordinator",
-        column_name="granted_by",
-        db_column_name="granted_by",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Group",
+        tablename="amap_group",
+        column_name="city",
+        db_column_name="city",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "length": 120,
+            "default": "",
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -847,15 +759,81 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Coordinator",
-        tablename="coordinator",
-        column_name="ended_at",
-        db_column_name="ended_at",
+        table_class_name="Group",
+        tablename="amap_group",
+        column_name="contact_email",
+        db_column_name="contact_email",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 254,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Group",
+        tablename="amap_group",
+        column_name="timezone",
+        db_column_name="timezone",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "Europe/Paris",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Group",
+        tablename="amap_group",
+        column_name="language",
+        db_column_name="language",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 5,
+            "default": "fr",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Group",
+        tablename="amap_group",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
-            "default": None,
-            "null": True,
+            "default": TimestamptzNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,

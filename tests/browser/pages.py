@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from playwright.sync_api import Locator, Page, expect
 
 DEMO_PASSWORD = "amap-demo"
-NAV_TESTIDS = ("nav-me", "nav-committee", "nav-farm", "nav-network", "nav-admin", "nav-profile", "nav-logout", "nav-login")
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}  # the phone of docs/design.md, "Phone first, 360px wide"
+NAV_TESTIDS = (
+    "nav-me",
+    "nav-committee",
+    "nav-farm",
+    "nav-network",
+    "nav-admin",
+    "nav-profile",
+    "nav-logout",
+    "nav-login",
+)
 
 
 @dataclass

@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE
-from tests.browser.pages import NAV_TESTIDS, CommitteePage, LoginPage, Nav, log_in
+from tests.browser.pages import NAV_TESTIDS, PHONE, CommitteePage, LoginPage, Nav, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +85,7 @@ def test_coordinator_accepts_a_waiting_household_without_reload(page: Page) -> N
     row = committee.row(row_id)
     expect(row.locator(".badge")).to_have_class(re.compile(r"\bbadge-active\b"))
     expect(row.locator(".badge-pending")).to_have_count(0)
+    expect(committee.accept_button(row)).to_have_count(0)
     expect(row.locator("td").first).to_have_text(household)
     expect(page.locator(f"tr#{row_id}")).to_have_count(1)
     assert page.evaluate("window.__amapNoReload") == "still here", "the page reloaded instead of swapping the row"

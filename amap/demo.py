@@ -100,7 +100,9 @@ async def load_demo(seed: int = 2009) -> dict[str, str]:
         await NetworkFarm.insert(*[NetworkFarm(network=network_id, farm=farm_id) for farm_id in farm_ids])
 
         async def person(email: str, name: str, household_id: int | None = None) -> int:
-            return await create_user(email, name, None, household_id=household_id, password_hash=password_hash)
+            household_name = f"Foyer {name.split()[-1]}"
+            return await create_user(email, name, None, household_id=household_id, household_name=household_name,
+                                     password_hash=password_hash)
 
         async def household_of(user_id: int) -> int:
             return (await User.select(User.household).where(User.id == user_id).first())["household"]
@@ -125,7 +127,6 @@ async def load_demo(seed: int = 2009) -> dict[str, str]:
             first = fake.first_name()
             user_id = await person(f"foyer{number + 1:02d}@example.org", f"{first} {last_name}")
             household_id = await household_of(user_id)
-            await Household.update({Household.name: f"Foyer {last_name}"}).where(Household.id == household_id)
             if rng.random() < 0.25:
                 await person(f"foyer{number + 1:02d}b@example.org", f"{fake.first_name()} {last_name}", household_id)
             if number < HOUSEHOLDS - 4:

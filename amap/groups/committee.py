@@ -106,7 +106,9 @@ class CommitteeController(Controller):
         ensure(form.ok and await services.set_membership_status(membership_id, group["id"], status, current(request).id))
         if request.headers.get("hx-request") == "true":
             member = next(m for m in await member_households(group["id"]) if m["id"] == membership_id)
-            return page(request, "groups/committee.html", block="member_row", group=group, member=member)
+            # The counts above the table refresh themselves on this event.
+            return page(request, "groups/committee.html", block="member_row", group=group, member=member,
+                        headers={"HX-Trigger": "membership-changed"})
         notice(request, _("The membership is updated."))
         return see_other(f"/committee?group={slug}")
 

@@ -11,7 +11,8 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 
 def page(
-    request: Request, template: str, *, block: str | None = None, status_code: int = 200, **context: Any
+    request: Request, template: str, *, block: str | None = None, status_code: int = 200,
+    headers: dict[str, str] | None = None, **context: Any
 ) -> HTMXBlockTemplate:
     """The whole page, or only `block` when htmx asks for a fragment of it."""
     partial = bool(
@@ -23,7 +24,7 @@ def page(
         block_name=block if partial else None,
         context=context,
         status_code=status_code,
-        headers={"Vary": "HX-Request"},
+        headers={"Vary": "HX-Request", **(headers or {})},
     )
 
 

@@ -34,7 +34,7 @@ async def test_wrong_password_is_refused_next_to_the_field_and_keeps_the_email(c
     assert response.status_code == 400
     assert 'data-testid="error-summary"' in response.text
     assert 'value="alice@example.org"' in response.text
-    assert 'aria-invalid="true"' in response.text
+    assert ' required aria-invalid="true"' in response.text  # separate attributes, not glued together
     assert (await client.get("/me")).status_code == 303
 
 

@@ -41,6 +41,7 @@ async def test_coordinator_accepts_a_waiting_household_with_htmx(client, world):
     assert response.status_code == 200
     assert response.text.lstrip().startswith(f'<tr id="member-{membership}">')
     assert "badge-active" in response.text and "<html" not in response.text
+    assert response.headers["hx-trigger"] == "membership-changed"  # the counts refresh themselves
     row = await Membership.objects().get(Membership.id == membership)
     assert row.status == "active" and row.accepted_by == world.users["carol"]
 

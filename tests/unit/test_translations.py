@@ -17,7 +17,9 @@ def extracted_messages() -> set[str]:
                   ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     options = {"templates/**": {"extensions": "jinja2.ext.i18n"}}
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        ROOT, method_map, options_map=options, keywords=KEYWORDS
+        # Babel skips folders starting with "_" by default; templates/_partials must be read.
+        ROOT, method_map, options_map=options, keywords=KEYWORDS,
+        directory_filter=lambda path: not Path(path).name.startswith(".") and ".venv" not in Path(path).parts,
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found

@@ -56,7 +56,8 @@ async def member_households(group_id: int) -> list[dict]:
             adults.setdefault(user["household"], []).append(user)
     for membership in memberships:
         membership["adults"] = adults.get(membership["household"], [])
-    return memberships
+    # Households waiting for an answer come first: they are what the committee has to act on.
+    return sorted(memberships, key=lambda m: MEMBERSHIP_STATUSES.index(m["status"]))
 
 
 class CommitteeController(Controller):

@@ -22,6 +22,16 @@ async def my_farms(principal: Principal) -> list[dict]:
     return await query
 
 
+async def chosen_farm(principal: Principal, farms: list[dict], slug: str | None) -> dict:
+    """The farm asked for by slug, else the first of the principal's farms."""
+    if slug is None:
+        ensure(bool(farms))
+        return farms[0]
+    farm = await Farm.select().where(Farm.slug == slug).first()
+    ensure(farm is not None and principal.runs_farm(farm["id"]))
+    return farm
+
+
 class FarmController(Controller):
     path = "/farm"
     guards = [requires_farmer]
@@ -29,9 +39,7 @@ class FarmController(Controller):
     async def _render(self, request: Request, farm_slug: str | None, form: Form | None = None,
                       status_code: int = 200) -> Template:
         farms = await my_farms(current(request))
-        ensure(bool(farms))
-        farm = farms[0] if farm_slug is None else next((f for f in farms if f["slug"] == farm_slug), None)
-        ensure(farm is not None)
+        farm = await chosen_farm(current(request), farms, farm_slug)
         groups = await FarmSupply.select(
             FarmSupply.group.name.as_alias("name"), FarmSupply.group.slug.as_alias("slug"),
             FarmSupply.group.city.as_alias("city"), FarmSupply.since,
@@ -49,9 +57,7 @@ class FarmController(Controller):
 
     @post("/{slug:str}")
     async def update_profile(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
-        farms = await my_farms(current(request))
-        farm = next((f for f in farms if f["slug"] == slug), None)
-        ensure(farm is not None)
+        farm = await chosen_farm(current(request), [], slug)
         form = Form(await form_data(request))
         values = {
             Farm.name: form.text("name"),

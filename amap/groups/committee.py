@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -31,15 +30,12 @@ async def coordinated_groups(principal: Principal) -> list[dict]:
 async def chosen_group(principal: Principal, slug: str | None) -> tuple[dict, list[dict]]:
     """The group whose committee page is open: ?group=slug, else the first one coordinated."""
     groups = await coordinated_groups(principal)
-    if not groups:
-        raise NotFoundException()
     if slug is None:
-        group_id = groups[0]["id"]
-    else:
-        match = [g for g in groups if g["slug"] == slug]
-        ensure(bool(match))
-        group_id = match[0]["id"]
-    return await Group.select().where(Group.id == group_id).first(), groups
+        ensure(bool(groups))
+        slug = groups[0]["slug"]
+    group = await Group.select().where(Group.slug == slug).first()
+    ensure(group is not None and principal.coordinates(group["id"]))
+    return group, groups
 
 
 async def member_households(group_id: int) -> list[dict]:

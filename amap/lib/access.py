@@ -35,10 +35,6 @@ class Principal:
     networks: frozenset[int] = field(default_factory=frozenset)
 
     @property
-    def is_member(self) -> bool:
-        return bool(self.member_groups)
-
-    @property
     def is_coordinator(self) -> bool:
         return bool(self.coordinator_groups)
 
@@ -89,7 +85,6 @@ def _requires(check: Callable[[Principal], bool]) -> Callable[[ASGIConnection, B
     return guard
 
 
-requires_member = _requires(lambda p: p.is_member or p.pending_groups or p.household_id is not None)
 requires_coordinator = _requires(lambda p: p.is_coordinator)
 requires_farmer = _requires(lambda p: p.is_farmer)
 requires_network_coordinator = _requires(lambda p: p.is_network_coordinator)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from functools import cache
 
@@ -62,7 +61,3 @@ def new_token(prefix: str = "") -> str:
 def token_digest(token: str) -> str:
     """SHA-256 is enough here: the token has 256 bits of entropy, so no brute force applies."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())

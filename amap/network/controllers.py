@@ -21,8 +21,11 @@ async def coordinated_network(principal: Principal, slug: str | None) -> tuple[d
     if not principal.is_admin:
         query = query.where(Network.id.is_in(list(principal.networks) or [-1]))
     networks = await query
-    chosen = networks[0] if networks and slug is None else next((n for n in networks if n["slug"] == slug), None)
-    ensure(chosen is not None)
+    if slug is None:
+        ensure(bool(networks))
+        return networks[0], networks
+    chosen = await Network.select().where(Network.slug == slug).first()
+    ensure(chosen is not None and principal.coordinates_network(chosen["id"]))
     return chosen, networks
 
 

@@ -6,17 +6,15 @@ import random
 from datetime import time
 
 from faker import Faker
-from piccolo.table import Table
 
 from amap.accounts.services import create_user
-from amap.accounts.tables import ApiToken, Household, PasswordResetToken, User
+from amap.accounts.tables import User
 from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.groups.services import appoint_coordinator, join_group
-from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
-from amap.lib.db import write_transaction
+from amap.groups.tables import Group, Membership, Place
+from amap.lib.db import delete_all_rows, write_transaction
 from amap.lib.security import hash_password
 from amap.network.tables import Network, NetworkCoordinator, NetworkFarm, NetworkGroup
-from amap.system.tables import Counter, StoreEntry
 
 DEMO_PASSWORD = "amap-demo"
 LOGINS = {
@@ -27,15 +25,6 @@ LOGINS = {
     "admin@example.org": "site administrator",
 }
 HOUSEHOLDS = 40
-
-# Children first, so deleting in this order never breaks a foreign key.
-ALL_TABLES: list[type[Table]] = [
-    NetworkCoordinator, NetworkFarm, NetworkGroup, Network,
-    FarmSupply, Farmer, Farm,
-    Invitation, Coordinator, Membership, Place, Group,
-    ApiToken, PasswordResetToken, User, Household,
-    StoreEntry, Counter,
-]
 
 DESCRIPTION = (
     "L'AMAP des Lilas relie depuis 2009 une quarantaine de foyers des Lilas et du Pré-Saint-Gervais "
@@ -64,8 +53,7 @@ async def database_is_empty() -> bool:
 
 
 async def clear_database() -> None:
-    for table in ALL_TABLES:
-        await table.delete(force=True)
+    await delete_all_rows()
 
 
 async def load_demo(seed: int = 2009) -> dict[str, str]:

@@ -28,5 +28,7 @@ APP_REGISTRY = AppRegistry(
         "amap.groups.piccolo_app",
         "amap.farms.piccolo_app",
         "amap.network.piccolo_app",
+        "amap.contracts.piccolo_app",
+        "amap.payments.piccolo_app",
     ]
 )

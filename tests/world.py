@@ -84,3 +84,49 @@ async def build_world() -> World:
         users=users, households=households,
         memberships={who: memberships[households[who]] for who in households if households[who] in memberships},
     )
+
+
+@dataclass
+class OfferWorld:
+    offer: int
+    full_share: int
+    half_share: int
+    plan_one: int
+    plan_five: int
+
+
+async def add_offer(world: World, *, capacity: int = 20, half_capacity: int = 2, opens_on=None,
+                    deliveries: int = 26, publish: bool = True) -> OfferWorld:
+    """The Tilleuls' vegetable contract for 2027: 26 Thursdays from April, full and half shares
+    with three price tiers, paid in one cheque or five."""
+    from datetime import date, timedelta
+
+    from amap.contracts import lifecycle
+    from amap.contracts.tables import Offer, OfferDelivery, OfferPrice, OfferShare, PaymentPlan, ShareType
+
+    first = date(2027, 4, 1)
+    offer = (await Offer.insert(Offer(
+        farm=world.farm_tilleuls, group=world.tilleuls, name="Légumes 2027", starts_on=first,
+        ends_on=first + timedelta(weeks=deliveries), signup_opens_on=opens_on or date(2027, 2, 1),
+        signup_closes_on=date(2027, 9, 30), charter="Nous partageons les risques de la récolte.",
+        missed_delivery_rule="catch_up")).returning(Offer.id))[0]["id"]
+    await OfferDelivery.insert(*[OfferDelivery(offer=offer, delivers_on=first + timedelta(weeks=n))
+                                 for n in range(deliveries)])
+    shares = []
+    for name, price, places in (("Panier complet", 1700, capacity), ("Demi-panier", 1000, half_capacity)):
+        share_type = (await ShareType.insert(ShareType(farm=world.farm_tilleuls, name=name, price_cents=price)
+                                             ).returning(ShareType.id))[0]["id"]
+        share = (await OfferShare.insert(OfferShare(offer=offer, share_type=share_type, capacity=places)
+                                         ).returning(OfferShare.id))[0]["id"]
+        await OfferPrice.insert(OfferPrice(offer_share=share, tier="reduced", price_cents=price - 400),
+                                OfferPrice(offer_share=share, tier="standard", price_cents=price),
+                                OfferPrice(offer_share=share, tier="solidarity", price_cents=price + 400))
+        shares.append(share)
+    plans = []
+    for count in (1, 5):
+        plans.append((await PaymentPlan.insert(PaymentPlan(
+            offer=offer, installments=count, first_due_on=date(2027, 4, 5), method="cheque",
+            payee="Ferme des Tilleuls")).returning(PaymentPlan.id))[0]["id"])
+    if publish:
+        await lifecycle.publish(offer, None)
+    return OfferWorld(offer=offer, full_share=shares[0], half_share=shares[1], plan_one=plans[0], plan_five=plans[1])

@@ -68,3 +68,12 @@ async def migrate() -> None:
         response = await run_forwards("all", fake=False)
     if not response.success:
         raise RuntimeError(f"migrations failed: {response.message}\n{report.getvalue()}")
+
+
+async def delete_all_rows() -> None:
+    """Empty every table of every app, children first (for `amap demo --force` and tests)."""
+    from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
+
+    for table in reversed(sort_table_classes(Finder().get_table_classes())):
+        await table.delete(force=True)

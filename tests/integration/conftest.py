@@ -38,9 +38,17 @@ async def running_app() -> AsyncIterator[Litestar]:
 
 
 @pytest.fixture(autouse=True)
-async def db(running_app: Litestar) -> AsyncIterator[None]:
-    from amap.lib.db import engine
+async def db(request: pytest.FixtureRequest, running_app: Litestar) -> AsyncIterator[None]:
+    """Each test in a transaction rolled back at the end; tests marked `committed` (concurrency)
+    need real transactions of their own, so they run outside one and every table is emptied after."""
+    from amap.lib.db import delete_all_rows, engine
 
+    if request.node.get_closest_marker("committed"):
+        try:
+            yield
+        finally:
+            await delete_all_rows()
+        return
     async with engine().transaction() as transaction:
         yield
         await transaction.rollback()

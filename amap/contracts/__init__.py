@@ -1,0 +1,1 @@
+"""Season contracts: share types, offers with their calendar and prices, signed subscriptions."""

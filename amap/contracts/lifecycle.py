@@ -1,0 +1,284 @@
+"""State changes of offers and subscriptions, each a named function that records who and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from amap.contracts import schedule
+from amap.contracts.tables import (
+    Amendment,
+    Installment,
+    Offer,
+    OfferDelivery,
+    OfferPrice,
+    OfferShare,
+    OfferVersion,
+    PaymentPlan,
+    Subscription,
+)
+from amap.lib.db import utcnow, write_transaction
+from amap.lib.i18n import _l
+
+TIERS = ("reduced", "standard", "solidarity")
+MAX_QUANTITY = 10
+HOLDING = ("waiting", "active")  # a household holds at most one of these per share of an offer
+
+
+class SigningError(ValueError):
+    """A refused signature: which field is wrong and a message for the member."""
+
+    def __init__(self, field: str, message: object) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+async def offer_snapshot(offer_id: int) -> dict:
+    """Everything a member agrees to, as it stands now."""
+    offer = await Offer.select().where(Offer.id == offer_id).first()
+    shares = await OfferShare.select(
+        OfferShare.id, OfferShare.capacity, OfferShare.share_type.name.as_alias("name"),
+    ).where(OfferShare.offer == offer_id).order_by(OfferShare.id)
+    prices = await OfferPrice.select().where(OfferPrice.offer_share.is_in([s["id"] for s in shares] or [-1]))
+    for share in shares:
+        share["prices"] = {p["tier"]: p["price_cents"] for p in prices if p["offer_share"] == share["id"]}
+    deliveries = await OfferDelivery.select(OfferDelivery.delivers_on).where(
+        OfferDelivery.offer == offer_id).order_by(OfferDelivery.delivers_on)
+    plans = await PaymentPlan.select().where(PaymentPlan.offer == offer_id).order_by(PaymentPlan.installments)
+    return {
+        "name": offer["name"],
+        "charter": offer["charter"],
+        "nature": offer["nature"],
+        "missed_delivery_rule": offer["missed_delivery_rule"],
+        "starts_on": offer["starts_on"].isoformat(),
+        "ends_on": offer["ends_on"].isoformat(),
+        "deliveries": [d["delivers_on"].isoformat() for d in deliveries],
+        "shares": [{"id": s["id"], "name": s["name"], "capacity": s["capacity"], "prices": s["prices"]}
+                   for s in shares],
+        "payment_plans": [{"id": p["id"], "installments": p["installments"], "method": p["method"],
+                           "payee": p["payee"], "first_due_on": p["first_due_on"].isoformat()} for p in plans],
+    }
+
+
+async def publish(offer_id: int, by_user: int | None) -> int:
+    """Open the offer for signing with a new frozen version; earlier signatures keep theirs."""
+    async with write_transaction():
+        offer = await Offer.select(Offer.version).where(Offer.id == offer_id).first()
+        published = await OfferVersion.exists().where(OfferVersion.offer == offer_id)
+        version = offer["version"] + 1 if published else offer["version"]
+        await OfferVersion.insert(
+            OfferVersion(offer=offer_id, version=version, snapshot=await offer_snapshot(offer_id), created_by=by_user)
+        )
+        await Offer.update({Offer.version: version, Offer.status: "open"}).where(Offer.id == offer_id)
+    return version
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    offer_id: int
+    household_id: int
+    user_id: int
+    offer_share_id: int
+    tier: str
+    quantity: int
+    payment_plan_id: int
+    today: date
+    donation_cents: int = 0
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a signature would cost, shown on the check-your-answers page before signing."""
+
+    price_cents: int
+    deliveries: list[date]
+    total_cents: int
+    installments: list[tuple[date, int]]
+
+
+async def quote(request: SignRequest) -> Quote:
+    """Check a request against the offer and price it; raises SigningError with the field at fault."""
+    offer = await Offer.select().where(Offer.id == request.offer_id).first()
+    if offer is None or offer["status"] != "open":
+        raise SigningError("offer", _l("This contract is not open for signing."))
+    if not offer["signup_opens_on"] <= request.today <= offer["signup_closes_on"]:
+        raise SigningError("offer", _l("Signing for this contract is closed."))
+    share = await OfferShare.select(OfferShare.id).where(
+        (OfferShare.id == request.offer_share_id) & (OfferShare.offer == request.offer_id)).first()
+    if share is None:
+        raise SigningError("offer_share", _l("Choose one of the shares offered."))
+    if request.tier not in TIERS:
+        raise SigningError("tier", _l("Choose one of the price levels offered."))
+    price = await OfferPrice.select(OfferPrice.price_cents).where(
+        (OfferPrice.offer_share == request.offer_share_id) & (OfferPrice.tier == request.tier)).first()
+    if price is None:
+        raise SigningError("tier", _l("Choose one of the price levels offered."))
+    if not 1 <= request.quantity <= MAX_QUANTITY:
+        raise SigningError("quantity", _l("Choose between 1 and %(max)s shares.") % {"max": MAX_QUANTITY})
+    if not 0 <= request.donation_cents <= 1_000_000:
+        raise SigningError("donation", _l("Enter an amount between 0 and 10,000 euros."))
+    plan = await PaymentPlan.select().where(
+        (PaymentPlan.id == request.payment_plan_id) & (PaymentPlan.offer == request.offer_id)).first()
+    if plan is None:
+        raise SigningError("payment_plan", _l("Choose one of the payment plans."))
+    all_days = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
+        OfferDelivery.offer == request.offer_id)]
+    days = schedule.remaining_deliveries(all_days, request.today)
+    if not days:
+        raise SigningError("offer", _l("This season has no delivery left."))
+    total = price["price_cents"] * request.quantity * len(days) + request.donation_cents
+    if request.tier == "reduced" and not await solidarity_covers(request.offer_id, extra_cents=
+                                                                 await _reduction(request, len(days))):
+        raise SigningError("tier", _l("No reduced share is available now: the solidarity pool is used up."))
+    return Quote(price["price_cents"], days, total,
+                 schedule.schedule(total, plan["installments"], plan["first_due_on"], request.today))
+
+
+async def _reduction(request: SignRequest, deliveries: int) -> int:
+    prices = await _tier_prices(request.offer_share_id)
+    return (prices.get("standard", 0) - prices.get("reduced", 0)) * request.quantity * deliveries
+
+
+async def _tier_prices(offer_share_id: int) -> dict[str, int]:
+    rows = await OfferPrice.select(OfferPrice.tier, OfferPrice.price_cents).where(
+        OfferPrice.offer_share == offer_share_id)
+    return {row["tier"]: row["price_cents"] for row in rows}
+
+
+async def solidarity_pool(offer_id: int) -> dict[str, int]:
+    """What solidarity-tier members pay above the standard price, and what reduced shares use of it."""
+    subscriptions = await Subscription.select(
+        Subscription.offer_share, Subscription.tier, Subscription.quantity, Subscription.deliveries,
+    ).where((Subscription.offer == offer_id) & (Subscription.status == "active")
+            & Subscription.tier.is_in(["reduced", "solidarity"]))
+    collected = used = 0
+    prices: dict[int, dict[str, int]] = {}
+    for sub in subscriptions:
+        if sub["offer_share"] not in prices:
+            prices[sub["offer_share"]] = await _tier_prices(sub["offer_share"])
+        tiers = prices[sub["offer_share"]]
+        units = sub["quantity"] * sub["deliveries"]
+        if sub["tier"] == "solidarity":
+            collected += (tiers.get("solidarity", 0) - tiers.get("standard", 0)) * units
+        else:
+            used += (tiers.get("standard", 0) - tiers.get("reduced", 0)) * units
+    return {"collected_cents": collected, "used_cents": used, "balance_cents": collected - used}
+
+
+async def solidarity_covers(offer_id: int, extra_cents: int) -> bool:
+    pool = await solidarity_pool(offer_id)
+    return pool["balance_cents"] >= extra_cents
+
+
+async def sign(request: SignRequest) -> dict:
+    """Sign, or join the waiting list when the share is full. Returns the subscription row.
+
+    The place is taken by one conditional UPDATE inside the transaction: of many members
+    signing for the last place at the same moment, exactly one gets it.
+    """
+    async with write_transaction():
+        priced = await quote(request)
+        already = await Subscription.exists().where(
+            (Subscription.household == request.household_id) & (Subscription.offer_share == request.offer_share_id)
+            & Subscription.status.is_in(list(HOLDING)))
+        if already:
+            raise SigningError("offer_share", _l("Your household already holds this share."))
+        got_place = await take_places(request.offer_share_id, request.quantity)
+        offer = await Offer.select(Offer.version).where(Offer.id == request.offer_id).first()
+        rows = await Subscription.insert(Subscription(
+            offer=request.offer_id,
+            offer_version=offer["version"],
+            household=request.household_id,
+            offer_share=request.offer_share_id,
+            tier=request.tier,
+            quantity=request.quantity,
+            payment_plan=request.payment_plan_id,
+            status="active" if got_place else "waiting",
+            price_cents=priced.price_cents,
+            deliveries=len(priced.deliveries) if got_place else 0,
+            first_delivery_on=priced.deliveries[0] if got_place else None,
+            total_cents=priced.total_cents if got_place else 0,
+            donation_cents=request.donation_cents,
+            signed_by=request.user_id,
+            signed_at=utcnow(),
+        )).returning(*Subscription.all_columns())
+        if got_place:
+            await _write_schedule(rows[0]["id"], priced.installments)
+    return rows[0]
+
+
+async def take_places(offer_share_id: int, quantity: int) -> bool:
+    taken = await OfferShare.raw(
+        "UPDATE offer_share SET taken = taken + {} WHERE id = {} AND taken + {} <= capacity RETURNING id",
+        quantity, offer_share_id, quantity,
+    )
+    return bool(taken)
+
+
+async def _write_schedule(subscription_id: int, installments: list[tuple[date, int]]) -> None:
+    await Installment.insert(*[
+        Installment(subscription=subscription_id, number=number, due_on=due_on, amount_cents=amount)
+        for number, (due_on, amount) in enumerate(installments, start=1)
+    ])
+
+
+async def promote_waiting(offer_share_id: int, today: date) -> list[int]:
+    """Give freed places to the households first in line; returns the subscriptions activated."""
+    promoted = []
+    waiting = await Subscription.select().where(
+        (Subscription.offer_share == offer_share_id) & (Subscription.status == "waiting")
+    ).order_by(Subscription.created_at).order_by(Subscription.id)
+    for sub in waiting:
+        request = SignRequest(offer_id=sub["offer"], household_id=sub["household"], user_id=sub["signed_by"],
+                              offer_share_id=offer_share_id, tier=sub["tier"], quantity=sub["quantity"],
+                              payment_plan_id=sub["payment_plan"], today=today,
+                              donation_cents=sub["donation_cents"])
+        try:
+            priced = await quote(request)
+        except SigningError:
+            continue  # the season is over or the tier no longer fits: skip this one
+        if not await take_places(offer_share_id, sub["quantity"]):
+            break
+        await Subscription.update({
+            Subscription.status: "active", Subscription.price_cents: priced.price_cents,
+            Subscription.deliveries: len(priced.deliveries), Subscription.first_delivery_on: priced.deliveries[0],
+            Subscription.total_cents: priced.total_cents, Subscription.signed_at: utcnow(),
+        }).where(Subscription.id == sub["id"])
+        await _write_schedule(sub["id"], priced.installments)
+        promoted.append(sub["id"])
+    return promoted
+
+
+async def request_leave(subscription_id: int, effective_on: date, reason: str, by_user: int) -> int:
+    rows = await Amendment.insert(Amendment(subscription=subscription_id, kind="leave", effective_on=effective_on,
+                                            reason=reason, requested_by=by_user)).returning(Amendment.id)
+    return rows[0]["id"]
+
+
+async def decide_leave(amendment_id: int, approve: bool, by_user: int, today: date) -> None:
+    """Approve or refuse leaving. Approved: the contract ends, nothing is deleted, the place is freed
+    for the waiting list and the money due for deliveries not received is computed."""
+    async with write_transaction():
+        amendment = await Amendment.select().where(
+            (Amendment.id == amendment_id) & (Amendment.status == "pending")).first()
+        if amendment is None:
+            raise SigningError("amendment", _l("This request was already decided."))
+        values = {Amendment.status: "approved" if approve else "refused", Amendment.decided_by: by_user,
+                  Amendment.decided_at: utcnow()}
+        if approve:
+            sub = await Subscription.select().where(Subscription.id == amendment["subscription"]).first()
+            days = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
+                OfferDelivery.offer == sub["offer"])]
+            not_received = [d for d in days if d >= amendment["effective_on"]
+                            and (sub["first_delivery_on"] is None or d >= sub["first_delivery_on"])]
+            values[Amendment.refund_cents] = sub["price_cents"] * sub["quantity"] * len(not_received)
+            await Subscription.update({Subscription.status: "ended", Subscription.ended_on: amendment["effective_on"]}
+                                      ).where(Subscription.id == sub["id"])
+            if sub["status"] == "active":  # a household still waiting held no place
+                await OfferShare.raw("UPDATE offer_share SET taken = taken - {} WHERE id = {}",
+                                     sub["quantity"], sub["offer_share"])
+                await promote_waiting(sub["offer_share"], today)
+        await Amendment.update(values).where(Amendment.id == amendment_id)
+
+

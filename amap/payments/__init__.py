@@ -1,0 +1,1 @@
+"""Payments members make directly to the farm, as the committee records them."""

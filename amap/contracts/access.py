@@ -29,7 +29,7 @@ async def visible_subscription(principal: Principal, subscription_id: int) -> di
         Subscription.all_columns(), Subscription.offer.farm.as_alias("farm"), Subscription.offer.group.as_alias("group"),
     ).where(Subscription.id == subscription_id).first()
     ensure(subscription is not None and (
-        subscription["household"] == principal.household_id
+        principal.household_id in (subscription["household"], subscription["co_household"])
         or await can_manage_offer(principal, {"id": subscription["offer"], "farm": subscription["farm"],
                                               "group": subscription["group"]})
     ))

@@ -16,6 +16,7 @@ from amap.contracts.tables import (
     OfferVersion,
     PaymentPlan,
     Subscription,
+    SubscriptionQuantity,
 )
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.i18n import _l
@@ -85,6 +86,12 @@ class SignRequest:
     payment_plan_id: int
     today: date
     donation_cents: int = 0
+    co_household_id: int | None = None  # another household sharing the contract
+    sharing: str = "together"  # together: both collect every delivery; alternate: every other week
+    quantities: dict[date, int] | None = None  # variable contracts: units per delivery date
+
+
+SHARING = ("together", "alternate")
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,10 @@ async def quote(request: SignRequest) -> Quote:
         raise SigningError("tier", _l("Choose one of the price levels offered."))
     if not 1 <= request.quantity <= MAX_QUANTITY:
         raise SigningError("quantity", _l("Choose between 1 and %(max)s shares.") % {"max": MAX_QUANTITY})
+    if request.sharing not in SHARING:
+        raise SigningError("sharing", _l("Choose how the two households share the deliveries."))
+    if request.co_household_id is not None and request.co_household_id == request.household_id:
+        raise SigningError("co_email", _l("Share the contract with another household than yours."))
     if not 0 <= request.donation_cents <= 1_000_000:
         raise SigningError("donation", _l("Enter an amount between 0 and 10,000 euros."))
     plan = await PaymentPlan.select().where(
@@ -127,17 +138,36 @@ async def quote(request: SignRequest) -> Quote:
     days = schedule.remaining_deliveries(all_days, request.today)
     if not days:
         raise SigningError("offer", _l("This season has no delivery left."))
-    total = price["price_cents"] * request.quantity * len(days) + request.donation_cents
-    if request.tier == "reduced" and not await solidarity_covers(request.offer_id, extra_cents=
-                                                                 await _reduction(request, len(days))):
+    units = request.quantity * len(days)
+    if offer["nature"] == "variable":
+        units = _variable_units(offer, days, request.quantities or {})
+    total = price["price_cents"] * units + request.donation_cents
+    if request.tier == "reduced" and not await solidarity_covers(
+            request.offer_id, extra_cents=await _reduction(request.offer_share_id, units)):
         raise SigningError("tier", _l("No reduced share is available now: the solidarity pool is used up."))
     return Quote(price["price_cents"], days, total,
                  schedule.schedule(total, plan["installments"], plan["first_due_on"], request.today))
 
 
-async def _reduction(request: SignRequest, deliveries: int) -> int:
-    prices = await _tier_prices(request.offer_share_id)
-    return (prices.get("standard", 0) - prices.get("reduced", 0)) * request.quantity * deliveries
+def _variable_units(offer: dict, days: list[date], quantities: dict[date, int]) -> int:
+    """Check the units chosen per delivery of a variable contract against its minimums."""
+    if set(quantities) - set(days):
+        raise SigningError("quantities", _l("Choose quantities only for the deliveries still to come."))
+    chosen = [quantities.get(day, 0) for day in days]
+    if any(not 0 <= q <= MAX_QUANTITY for q in chosen):
+        raise SigningError("quantities", _l("Choose between 0 and %(max)s per delivery.") % {"max": MAX_QUANTITY})
+    if any(q < offer["min_quantity_per_delivery"] for q in chosen):
+        raise SigningError("quantities", _l("Take at least %(min)s per delivery.")
+                           % {"min": offer["min_quantity_per_delivery"]})
+    if sum(chosen) < max(1, offer["min_quantity_per_season"]):
+        raise SigningError("quantities", _l("Take at least %(min)s over the season.")
+                           % {"min": max(1, offer["min_quantity_per_season"])})
+    return sum(chosen)
+
+
+async def _reduction(offer_share_id: int, units: int) -> int:
+    prices = await _tier_prices(offer_share_id)
+    return (prices.get("standard", 0) - prices.get("reduced", 0)) * units
 
 
 async def _tier_prices(offer_share_id: int) -> dict[str, int]:
@@ -200,11 +230,18 @@ async def sign(request: SignRequest) -> dict:
             first_delivery_on=priced.deliveries[0] if got_place else None,
             total_cents=priced.total_cents if got_place else 0,
             donation_cents=request.donation_cents,
+            co_household=request.co_household_id,
+            sharing=request.sharing,
             signed_by=request.user_id,
             signed_at=utcnow(),
         )).returning(*Subscription.all_columns())
         if got_place:
             await _write_schedule(rows[0]["id"], priced.installments)
+        if request.quantities:
+            await SubscriptionQuantity.insert(*[
+                SubscriptionQuantity(subscription=rows[0]["id"], delivers_on=day, quantity=quantity)
+                for day, quantity in sorted(request.quantities.items()) if quantity
+            ])
     return rows[0]
 
 
@@ -230,10 +267,13 @@ async def promote_waiting(offer_share_id: int, today: date) -> list[int]:
         (Subscription.offer_share == offer_share_id) & (Subscription.status == "waiting")
     ).order_by(Subscription.created_at).order_by(Subscription.id)
     for sub in waiting:
+        wanted = {row["delivers_on"]: row["quantity"] for row in await SubscriptionQuantity.select().where(
+            (SubscriptionQuantity.subscription == sub["id"]) & (SubscriptionQuantity.delivers_on >= today))}
         request = SignRequest(offer_id=sub["offer"], household_id=sub["household"], user_id=sub["signed_by"],
                               offer_share_id=offer_share_id, tier=sub["tier"], quantity=sub["quantity"],
                               payment_plan_id=sub["payment_plan"], today=today,
-                              donation_cents=sub["donation_cents"])
+                              donation_cents=sub["donation_cents"], co_household_id=sub["co_household"],
+                              sharing=sub["sharing"], quantities=wanted or None)
         try:
             priced = await quote(request)
         except SigningError:

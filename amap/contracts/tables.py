@@ -105,10 +105,20 @@ class Subscription(Table, tablename="subscription"):
     first_delivery_on = Date(null=True, default=None)
     total_cents = Integer(default=0)
     donation_cents = Integer(default=0)
+    co_household = ForeignKey(references=Household, null=True, default=None, index=True)
+    sharing = Varchar(length=10, default="together")  # together | alternate (with a co-household)
     signed_by = ForeignKey(references=User, null=True, default=None)
     signed_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     ended_on = Date(null=True, default=None)
+
+
+class SubscriptionQuantity(Table, tablename="subscription_quantity"):
+    """For a variable contract: how many units the member takes on one delivery date."""
+
+    subscription = ForeignKey(references=Subscription, index=True)
+    delivers_on = Date()
+    quantity = Integer()
 
 
 class Installment(Table, tablename="installment"):

@@ -1,6 +1,6 @@
 """Group tables. Roles are held per group: a household is a member, a user a coordinator."""
 
-from piccolo.columns import ForeignKey, Integer, Text, Time, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Time, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -15,6 +15,8 @@ class Group(Table, tablename="amap_group"):
     contact_email = Varchar(length=254, default="")
     timezone = Varchar(length=64, default="Europe/Paris")
     language = Varchar(length=5, default="fr")
+    membership_fee_cents = Integer(default=0)  # per season, paid to the association itself
+    accepts_members_at_once = Boolean(default=False)  # else the committee accepts each household
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -36,6 +38,9 @@ class Membership(Table, tablename="membership"):
     created_at = Timestamptz(default=TimestamptzNow())
     accepted_at = Timestamptz(null=True, default=None)
     accepted_by = ForeignKey(references=User, null=True, default=None)
+    fee_cents = Integer(default=0)  # the membership fee asked when joining
+    fee_received_on = Date(null=True, default=None)
+    fee_received_by = ForeignKey(references=User, null=True, default=None)
 
 
 class Coordinator(Table, tablename="coordinator"):

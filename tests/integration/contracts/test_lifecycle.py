@@ -13,10 +13,10 @@ SIGNING_DAY = date(2027, 3, 1)
 
 
 def request_for(world, offer, who="alice", *, share=None, tier="standard", quantity=1, plan=None,
-                today=SIGNING_DAY, donation=0) -> SignRequest:
+                today=SIGNING_DAY, donation=0, **more) -> SignRequest:
     return SignRequest(offer_id=offer.offer, household_id=world.households[who], user_id=world.users[who],
                        offer_share_id=share or offer.full_share, tier=tier, quantity=quantity,
-                       payment_plan_id=plan or offer.plan_five, today=today, donation_cents=donation)
+                       payment_plan_id=plan or offer.plan_five, today=today, donation_cents=donation, **more)
 
 
 async def test_signing_records_the_version_total_and_a_schedule_adding_up_to_it(world):
@@ -120,3 +120,32 @@ async def test_a_draft_offer_cannot_be_signed(world):
     offer = await add_offer(world, publish=False)
     with pytest.raises(SigningError):
         await lifecycle.sign(request_for(world, offer))
+
+
+async def test_a_variable_contract_is_priced_on_the_quantities_chosen_and_checks_minimums(world):
+    offer = await add_offer(world, deliveries=4)
+    await Offer.update({Offer.nature: "variable", Offer.min_quantity_per_delivery: 0,
+                        Offer.min_quantity_per_season: 3}).where(Offer.id == offer.offer)
+    await lifecycle.publish(offer.offer, None)
+    days = [date(2027, 4, 1), date(2027, 4, 8), date(2027, 4, 15), date(2027, 4, 22)]
+    with pytest.raises(SigningError) as refused:
+        await lifecycle.sign(request_for(world, offer, quantities={days[0]: 1, days[1]: 1}))
+    assert refused.value.field == "quantities"  # 2 < 3 over the season
+    with pytest.raises(SigningError):
+        await lifecycle.sign(request_for(world, offer, quantities={date(2027, 5, 1): 3}))  # not a delivery
+    sub = await lifecycle.sign(request_for(world, offer, quantities={days[0]: 2, days[2]: 1, days[3]: 0}))
+    assert sub["total_cents"] == 3 * 1700
+    from amap.contracts.tables import SubscriptionQuantity
+    rows = await SubscriptionQuantity.select(SubscriptionQuantity.delivers_on, SubscriptionQuantity.quantity).where(
+        SubscriptionQuantity.subscription == sub["id"]).order_by(SubscriptionQuantity.delivers_on)
+    assert rows == [{"delivers_on": days[0], "quantity": 2}, {"delivers_on": days[2], "quantity": 1}]
+
+
+async def test_two_households_can_share_one_contract(world):
+    offer = await add_offer(world)
+    sub = await lifecycle.sign(request_for(world, offer, "alice", co_household_id=world.households["bob"],
+                                           sharing="alternate"))
+    assert (sub["co_household"], sub["sharing"]) == (world.households["bob"], "alternate")
+    with pytest.raises(SigningError) as refused:
+        await lifecycle.sign(request_for(world, offer, "carol", co_household_id=world.households["carol"]))
+    assert refused.value.field == "co_email"

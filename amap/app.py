@@ -27,11 +27,13 @@ from amap.accounts.controllers import LoginController, PasswordResetController, 
 from amap.accounts.sessions import RotatingSessionConfig
 from amap.admin.controllers import AdminController
 from amap.api.controllers import ApiMeController
+from amap.contracts.member import ContractsController, SubscribeController
 from amap.errors import http_error, server_error
 from amap.farms.controllers import FarmController
 from amap.groups.committee import CommitteeController, GroupSettingsController
 from amap.groups.controllers import HouseholdController, InvitationController
 from amap.home.controllers import MeController, PublicController
+from amap.home.subscription import SubscriptionController
 from amap.lib import db
 from amap.lib.middleware import LanguageMiddleware, add_security_headers
 from amap.lib.settings import Settings, get_settings
@@ -57,6 +59,9 @@ PAGE_CONTROLLERS = [
     FarmController,
     NetworkController,
     AdminController,
+    ContractsController,
+    SubscribeController,
+    SubscriptionController,
 ]
 API_CONTROLLERS = [ApiMeController]
 

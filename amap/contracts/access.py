@@ -34,3 +34,13 @@ async def visible_subscription(principal: Principal, subscription_id: int) -> di
                                               "group": subscription["group"]})
     ))
     return subscription
+
+
+async def visible_offer(principal: Principal, offer_id: int) -> dict:
+    """Open and closed offers for the group's households (pending ones too: they join by signing);
+    drafts only for those who manage the offer."""
+    offer = await Offer.select().where(Offer.id == offer_id).first()
+    ensure(offer is not None)
+    in_group = offer["group"] in (principal.member_groups | principal.pending_groups)
+    ensure((in_group and offer["status"] != "draft") or await can_manage_offer(principal, offer))
+    return offer

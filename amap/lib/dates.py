@@ -28,3 +28,10 @@ def format_time(value: time, locale: str = "fr") -> str:
 
 def format_datetime(value: datetime, locale: str = "fr", timezone: str = DEFAULT_TIMEZONE) -> str:
     return babel_format_datetime(value, format="medium", tzinfo=ZoneInfo(timezone), locale=locale)
+
+
+def local_today(timezone: str = DEFAULT_TIMEZONE, now: datetime | None = None) -> date:
+    """Today's date where the group is (a distribution at 23:30 UTC is already tomorrow in Paris)."""
+    from datetime import UTC
+
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)).date()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import time
+from datetime import date, time
 
 from amap.lib.i18n import _
 from amap.lib.security import MIN_PASSWORD_LENGTH
@@ -87,6 +87,17 @@ class Form:
             return time.fromisoformat(value) if value else self._missing(name)
         except ValueError:
             self.error(name, _("Enter a time like 18:30."))
+            return None
+
+    def date(self, name: str, *, required: bool = True) -> date | None:
+        """A date from an <input type="date"> (YYYY-MM-DD)."""
+        value = self.get(name)
+        if not value:
+            return self._missing(name) if required else None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.error(name, _("Enter a date like 2027-04-01."))
             return None
 
     def password(self, name: str = "password") -> str:

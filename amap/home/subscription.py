@@ -1,0 +1,125 @@
+"""`/subscriptions/{id}`: one signed contract as its household, its farm and its committee see it."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from amap.accounts.tables import Household
+from amap.contracts import lifecycle
+from amap.contracts.access import can_manage_offer, visible_subscription
+from amap.contracts.member import METHOD_LABELS, TIER_LABELS
+from amap.contracts.tables import (
+    Amendment,
+    Installment,
+    Offer,
+    OfferDelivery,
+    OfferShare,
+    OfferVersion,
+    PaymentPlan,
+    SubscriptionQuantity,
+)
+from amap.lib.access import current, ensure, requires_login
+from amap.lib.dates import local_today
+from amap.lib.forms import Form
+from amap.lib.i18n import _
+from amap.lib.web import form_data, notice, page, see_other
+from amap.payments.services import balances
+from amap.payments.tables import Payment
+
+
+async def subscription_context(request: Request, subscription_id: int) -> dict:
+    principal = current(request)
+    subscription = await visible_subscription(principal, subscription_id)
+    offer = await Offer.select(Offer.all_columns(), Offer.farm.name.as_alias("farm_name"),
+                               Offer.farm.address.as_alias("farm_address"),
+                               Offer.group.name.as_alias("group_name"), Offer.group.timezone.as_alias("timezone"),
+                               ).where(Offer.id == subscription["offer"]).first()
+    today = local_today(offer["timezone"])
+    households = {row["id"]: row["name"] for row in await Household.select(Household.id, Household.name).where(
+        Household.id.is_in([h for h in (subscription["household"], subscription["co_household"]) if h]))}
+    share = await OfferShare.select(OfferShare.share_type.name.as_alias("name")).where(
+        OfferShare.id == subscription["offer_share"]).first()
+    version = await OfferVersion.select().where(
+        (OfferVersion.offer == offer["id"]) & (OfferVersion.version == subscription["offer_version"])
+    ).output(load_json=True).first()
+    plan = await PaymentPlan.select().where(PaymentPlan.id == subscription["payment_plan"]).first()
+    deliveries = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
+        OfferDelivery.offer == offer["id"]).order_by(OfferDelivery.delivers_on)]
+    mine = [day for day in deliveries if subscription["first_delivery_on"] and day >= subscription["first_delivery_on"]
+            and (subscription["ended_on"] is None or day < subscription["ended_on"])]
+    quantities = {row["delivers_on"]: row["quantity"] for row in await SubscriptionQuantity.select().where(
+        SubscriptionQuantity.subscription == subscription_id)}
+    return {
+        "subscription": subscription,
+        "offer": offer,
+        "share_name": share["name"],
+        "household_name": households.get(subscription["household"], ""),
+        "co_household_name": households.get(subscription["co_household"]),
+        "version": version,
+        "plan": plan,
+        "deliveries": mine,
+        "quantities": quantities,
+        "installments": await Installment.select().where(Installment.subscription == subscription_id).order_by(
+            Installment.number),
+        "payments": await Payment.select().where(Payment.subscription == subscription_id).order_by(
+            Payment.received_on),
+        "balance": (await balances([subscription_id], today))[subscription_id],
+        "amendments": await Amendment.select().where(Amendment.subscription == subscription_id).order_by(
+            Amendment.requested_at),
+        "is_household": principal.household_id in (subscription["household"], subscription["co_household"]),
+        "can_manage": await can_manage_offer(principal, {"id": offer["id"], "farm": offer["farm"],
+                                                         "group": offer["group"]}),
+        "today": today,
+        "tiers": TIER_LABELS,
+        "methods": METHOD_LABELS,
+    }
+
+
+class SubscriptionController(Controller):
+    path = "/subscriptions/{subscription_id:int}"
+    guards = [requires_login]
+
+    @get("", name="subscription")
+    async def show(self, request: Request, subscription_id: FromPath[int]) -> Template:
+        return page(request, "contracts/subscription.html", leave_form=Form(),
+                    **await subscription_context(request, subscription_id))
+
+    @get("/print", name="subscription_print")
+    async def printable(self, request: Request, subscription_id: FromPath[int]) -> Template:
+        return page(request, "contracts/print.html", **await subscription_context(request, subscription_id))
+
+    @post("/leave")
+    async def ask_to_leave(self, request: Request, subscription_id: FromPath[int]) -> Template | Redirect:
+        context = await subscription_context(request, subscription_id)
+        ensure(context["is_household"] and context["subscription"]["status"] in lifecycle.HOLDING)
+        form = Form(await form_data(request))
+        reason = form.text("reason", max_length=1000)
+        effective_on = form.date("effective_on")
+        if effective_on and not context["today"] <= effective_on <= context["offer"]["ends_on"]:
+            form.error("effective_on", _("Choose a date between today and the end of the season."))
+        if any(a["status"] == "pending" for a in context["amendments"]):
+            form.error("effective_on", _("A request is already waiting for an answer."))
+        if not form.ok:
+            return page(request, "contracts/subscription.html", status_code=400, leave_form=form, **context)
+        await lifecycle.request_leave(subscription_id, effective_on, reason, current(request).id)
+        notice(request, _("Your request is sent to the farmer and the contract's coordinators."))
+        return see_other(f"/subscriptions/{subscription_id}")
+
+    @post("/amendments/{amendment_id:int}")
+    async def decide(self, request: Request, subscription_id: FromPath[int],
+                     amendment_id: FromPath[int]) -> Redirect:
+        context = await subscription_context(request, subscription_id)
+        ensure(context["can_manage"] and any(a["id"] == amendment_id for a in context["amendments"]))
+        form = Form(await form_data(request))
+        decision = form.choice("decision", ("approve", "refuse"))
+        ensure(form.ok)
+        try:
+            await lifecycle.decide_leave(amendment_id, decision == "approve", current(request).id, context["today"])
+        except lifecycle.SigningError:
+            ensure(False)
+        notice(request, _("The request is approved.") if decision == "approve" else _("The request is refused."))
+        return see_other(f"/subscriptions/{subscription_id}")
+
+

@@ -26,6 +26,7 @@ import amap
 from amap.accounts.controllers import LoginController, PasswordResetController, ProfileController
 from amap.accounts.sessions import RotatingSessionConfig
 from amap.admin.controllers import AdminController
+from amap.api.contracts import ApiContractsController
 from amap.api.controllers import ApiMeController
 from amap.contracts.member import ContractsController, SubscribeController
 from amap.errors import http_error, server_error
@@ -63,7 +64,7 @@ PAGE_CONTROLLERS = [
     SubscribeController,
     SubscriptionController,
 ]
-API_CONTROLLERS = [ApiMeController]
+API_CONTROLLERS = [ApiMeController, ApiContractsController]
 
 
 @asynccontextmanager

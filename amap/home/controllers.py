@@ -8,12 +8,15 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from amap.accounts.tables import Household, User
+from amap.contracts.tables import Subscription
 from amap.farms.tables import Farm, FarmSupply
 from amap.groups.services import groups_by_id, next_distribution, places_of
 from amap.groups.tables import Group, Membership, Place
 from amap.lib.access import current, requires_login
+from amap.lib.dates import local_today
 from amap.lib.db import database_ok, utcnow
 from amap.lib.web import page
+from amap.payments.services import balances
 
 
 async def group_page_context(group: dict) -> dict:
@@ -27,6 +30,21 @@ async def group_page_context(group: dict) -> dict:
         farms = await Farm.select().where(Farm.id.is_in([row["farm"] for row in supplies])).order_by(Farm.name)
     households = await Membership.count().where((Membership.group == group["id"]) & (Membership.status == "active"))
     return {"group": group, "places": places, "farms": farms, "household_count": households}
+
+
+async def my_contracts(household_id: int | None, today) -> list[dict]:
+    """The household's current contracts (its own and those it shares), with their balances."""
+    if household_id is None:
+        return []
+    rows = await Subscription.select(
+        Subscription.id, Subscription.status, Subscription.total_cents, Subscription.offer.name.as_alias("offer_name"),
+        Subscription.offer.farm.name.as_alias("farm_name"),
+    ).where(((Subscription.household == household_id) | (Subscription.co_household == household_id))
+            & Subscription.status.is_in(["active", "waiting"])).order_by(Subscription.offer.starts_on)
+    owed = await balances([row["id"] for row in rows], today)
+    for row in rows:
+        row["balance"] = owed[row["id"]]
+    return rows
 
 
 class PublicController(Controller):
@@ -75,4 +93,6 @@ class MeController(Controller):
             adults = await User.select(User.id, User.name, User.email).where(
                 User.household == principal.household_id
             ).order_by(User.id)
-        return page(request, "home/me.html", groups=groups, upcoming=upcoming, household=household, adults=adults)
+        contracts = await my_contracts(principal.household_id, local_today())
+        return page(request, "home/me.html", groups=groups, upcoming=upcoming, household=household, adults=adults,
+                    contracts=contracts)

@@ -33,6 +33,7 @@ from amap.errors import http_error, server_error
 from amap.farms.controllers import FarmController
 from amap.groups.committee import CommitteeController, GroupSettingsController
 from amap.groups.controllers import HouseholdController, InvitationController
+from amap.groups.joining import JoinController
 from amap.home.controllers import MeController, PublicController
 from amap.home.subscription import SubscriptionController
 from amap.lib import db
@@ -63,6 +64,7 @@ PAGE_CONTROLLERS = [
     ContractsController,
     SubscribeController,
     SubscriptionController,
+    JoinController,
 ]
 API_CONTROLLERS = [ApiMeController, ApiContractsController]
 

@@ -10,7 +10,7 @@ from amap.accounts.tables import User
 from amap.groups import services
 from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
 from amap.lib.access import Principal, current, ensure, requires_coordinator
-from amap.lib.dates import weekday_name
+from amap.lib.dates import local_today, weekday_name
 from amap.lib.forms import Form
 from amap.lib.i18n import LANGUAGES, _, get_language
 from amap.lib.settings import get_settings
@@ -40,7 +40,8 @@ async def chosen_group(principal: Principal, slug: str | None) -> tuple[dict, li
 
 async def member_households(group_id: int) -> list[dict]:
     memberships = await Membership.select(
-        Membership.id, Membership.status, Membership.created_at, Membership.household,
+        Membership.id, Membership.status, Membership.created_at, Membership.household, Membership.fee_cents,
+        Membership.fee_received_on,
         Membership.household.name.as_alias("household_name"),
     ).where(Membership.group == group_id).order_by(Membership.household.name)
     household_ids = [m["household"] for m in memberships]
@@ -109,6 +110,18 @@ class CommitteeController(Controller):
         notice(request, _("The membership is updated."))
         return see_other(f"/committee?group={slug}")
 
+    @post("/{slug:str}/members/{membership_id:int}/fee")
+    async def fee_received(self, request: Request, slug: FromPath[str], membership_id: FromPath[int]) -> Redirect:
+        """The association's fee was handed over (cheque or cash to the treasurer)."""
+        group, _groups = await chosen_group(current(request), slug)
+        rows = await Membership.update({Membership.fee_received_on: local_today(group["timezone"]),
+                                        Membership.fee_received_by: current(request).id}).where(
+            (Membership.id == membership_id) & (Membership.group == group["id"]) & Membership.fee_received_on.is_null()
+        ).returning(Membership.id)
+        ensure(bool(rows))
+        notice(request, _("The membership fee is recorded as received."))
+        return see_other(f"/committee?group={slug}")
+
     @post("/{slug:str}/coordinators")
     async def appoint(self, request: Request, slug: FromPath[str]) -> Redirect:
         group, _groups = await chosen_group(current(request), slug)
@@ -139,6 +152,8 @@ class GroupSettingsController(Controller):
         group, groups = await chosen_group(current(request), slug)
         places = await Place.select().where(Place.group == group["id"]).order_by(Place.weekday)
         values = {key: str(group[key]) for key in ("name", "description", "city", "contact_email", "timezone", "language")}
+        values["membership_fee"] = f"{group['membership_fee_cents'] / 100:.2f}".replace(".", ",")
+        values["accepts_members_at_once"] = "on" if group["accepts_members_at_once"] else ""
         weekdays = [(str(i), weekday_name(i, get_language())) for i in range(7)]
         return page(request, "groups/settings.html", status_code=status_code, group=group, groups=groups,
                     places=places, form=form or Form(values), place_form=place_form or Form(),
@@ -160,6 +175,8 @@ class GroupSettingsController(Controller):
             Group.contact_email: form.email("contact_email", required=False),
             Group.timezone: form.choice("timezone", TIMEZONES),
             Group.language: form.choice("language", LANGUAGES),
+            Group.membership_fee_cents: form.euros("membership_fee", required=False),
+            Group.accepts_members_at_once: form.checkbox("accepts_members_at_once"),
         }
         if not form.ok:
             return await self._render(request, slug, form=form, status_code=400)

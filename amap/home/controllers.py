@@ -8,7 +8,8 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from amap.accounts.tables import Household, User
-from amap.contracts.tables import Subscription
+from amap.contracts.member import TIER_LABELS, offer_details
+from amap.contracts.tables import Offer, Subscription
 from amap.farms.tables import Farm, FarmSupply
 from amap.groups.services import groups_by_id, next_distribution, places_of
 from amap.groups.tables import Group, Membership, Place
@@ -29,7 +30,10 @@ async def group_page_context(group: dict) -> dict:
     if supplies:
         farms = await Farm.select().where(Farm.id.is_in([row["farm"] for row in supplies])).order_by(Farm.name)
     households = await Membership.count().where((Membership.group == group["id"]) & (Membership.status == "active"))
-    return {"group": group, "places": places, "farms": farms, "household_count": households}
+    offers = [await offer_details(offer) for offer in await Offer.select().where(
+        (Offer.group == group["id"]) & (Offer.status == "open")).order_by(Offer.starts_on)]
+    return {"group": group, "places": places, "farms": farms, "household_count": households, "offers": offers,
+            "tiers": TIER_LABELS}
 
 
 async def my_contracts(household_id: int | None, today) -> list[dict]:

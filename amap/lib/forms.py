@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, time
 
 from amap.lib.i18n import _
+from amap.lib.money import parse_euros
 from amap.lib.security import MIN_PASSWORD_LENGTH
 
 # Deliberately loose: the only real check of an address is a mail that arrives.
@@ -99,6 +100,24 @@ class Form:
         except ValueError:
             self.error(name, _("Enter a date like 2027-04-01."))
             return None
+
+    def checkbox(self, name: str) -> bool:
+        return self.get(name) in {"on", "true", "1", "yes"}
+
+    def euros(self, name: str, *, required: bool = True, minimum_cents: int = 0) -> int | None:
+        """An amount typed as 12,50 or 12.50, in cents."""
+        value = self.get(name)
+        if not value:
+            return self._missing(name) if required else 0
+        try:
+            cents = parse_euros(value)
+        except ValueError:
+            self.error(name, _("Enter an amount in euros, like 20 or 12,50."))
+            return None
+        if cents < minimum_cents:
+            self.error(name, _("Enter an amount of at least %(min)s cents.", min=minimum_cents))
+            return None
+        return cents
 
     def password(self, name: str = "password") -> str:
         value = self.raw.get(name, "")

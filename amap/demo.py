@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import random
-from datetime import time
+from datetime import date, time
 
 from faker import Faker
 
 from amap.accounts.services import create_user
 from amap.accounts.tables import User
+from amap.demo_contracts import load_season
 from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.groups.services import appoint_coordinator, join_group
 from amap.groups.tables import Group, Membership, Place
+from amap.lib.dates import local_today
 from amap.lib.db import delete_all_rows, write_transaction
 from amap.lib.security import hash_password
 from amap.network.tables import Network, NetworkCoordinator, NetworkFarm, NetworkGroup
@@ -56,7 +58,7 @@ async def clear_database() -> None:
     await delete_all_rows()
 
 
-async def load_demo(seed: int = 2009) -> dict[str, str]:
+async def load_demo(seed: int = 2009, today: date | None = None) -> dict[str, str]:
     """Create the demo world; returns the logins and their roles. One shared hash keeps it fast."""
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
@@ -66,7 +68,7 @@ async def load_demo(seed: int = 2009) -> dict[str, str]:
     async with write_transaction():
         group_rows = await Group.insert(
             Group(name="AMAP des Lilas", slug="amap-des-lilas", city="Les Lilas", description=DESCRIPTION,
-                  contact_email="contact@amap-des-lilas.example.org", language="fr")
+                  contact_email="contact@amap-des-lilas.example.org", language="fr", membership_fee_cents=1500)
         ).returning(Group.id)
         group_id = group_rows[0]["id"]
         await Place.insert(
@@ -123,4 +125,18 @@ async def load_demo(seed: int = 2009) -> dict[str, str]:
                 await Membership.insert(Membership(household=household_id, group=group_id, status="pending"))
         second = await User.select(User.id).where(User.email == "foyer01@example.org").first()
         await appoint_coordinator(group_id, second["id"], coordinator, "Planning des permanences")
+
+        members = await User.select(User.id, User.household).where(
+            User.email.like("foyer%@example.org") & User.household.is_in(
+                [m["household"] for m in await Membership.select(Membership.household).where(
+                    (Membership.group == group_id) & (Membership.status == "active"))]
+            )).order_by(User.id)
+        first_adult: dict[int, int] = {}
+        for row in members:
+            first_adult.setdefault(row["household"], row["id"])
+        households = [(user_id, household_id) for household_id, user_id in first_adult.items()]
+        farms = await Farm.select(Farm.id, Farm.name).where(Farm.id.is_in(farm_ids)).order_by(Farm.id)
+        await load_season(farms=farms, group_id=group_id, households=households,
+                          member=(member, await household_of(member)), coordinator=coordinator,
+                          today=today or local_today(), rng=rng)
     return LOGINS

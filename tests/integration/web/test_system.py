@@ -69,3 +69,22 @@ async def test_demo_builds_a_living_amap_whose_logins_work(client):
         await login(client, email, "amap-demo")
         assert (await client.get("/me")).status_code == 200
         await client.post("/logout", data={"_csrf_token": client.cookies["csrftoken"]})
+
+
+async def test_demo_season_has_signed_contracts_payments_a_waiting_list_and_tiers(client):
+    from datetime import date
+
+    from amap.contracts.tables import Offer, Subscription
+    from amap.payments.tables import Payment
+
+    await load_demo(today=date(2026, 11, 28))
+    assert await Offer.count().where(Offer.status == "open") == 3
+    statuses = {(row["status"], row["tier"]) for row in await Subscription.select(Subscription.status,
+                                                                                   Subscription.tier)}
+    assert {("active", "standard"), ("active", "solidarity"), ("active", "reduced"), ("waiting", "standard")} <= statuses
+    assert await Payment.count() > 50
+    await login(client, "member@example.org", "amap-demo")
+    home = await client.get("/me")
+    assert 'data-testid="my-contracts"' in home.text and "Légumes" in home.text
+    offers = await client.get("/contracts")
+    assert "Pain au levain" in offers.text  # left for the demo member to sign

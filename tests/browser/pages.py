@@ -13,6 +13,7 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}  # the phone of docs/design.md, "Phone first, 360px wide"
 NAV_TESTIDS = (
     "nav-me",
+    "nav-contracts",
     "nav-committee",
     "nav-farm",
     "nav-network",

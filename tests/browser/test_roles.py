@@ -29,8 +29,9 @@ def test_demo_member_logs_in_and_sees_their_home(page: Page) -> None:
 @pytest.mark.parametrize(
     ("email", "extra_links", "own_page", "own_testid"),
     [
-        pytest.param("member@example.org", set(), "/me", "next-distribution", id="member"),
-        pytest.param("coordinator@example.org", {"nav-committee"}, "/committee", "member-table", id="coordinator"),
+        pytest.param("member@example.org", {"nav-contracts"}, "/me", "next-distribution", id="member"),
+        pytest.param("coordinator@example.org", {"nav-contracts", "nav-committee"}, "/committee", "member-table",
+                     id="coordinator"),
         pytest.param("farmer@example.org", {"nav-farm"}, "/farm", "farm-name", id="farmer"),
         pytest.param("network@example.org", {"nav-network"}, "/network", "network-name", id="network"),
         pytest.param(

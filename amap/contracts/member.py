@@ -64,7 +64,10 @@ class ContractsController(Controller):
         mine = await Subscription.select(Subscription.id, Subscription.offer, Subscription.status).where(
             Subscription.household == principal.household_id) if principal.household_id else []
         held = {row["offer"]: row for row in mine if row["status"] in lifecycle.HOLDING}
-        return page(request, "contracts/index.html", offers=offers, held=held, tiers=TIER_LABELS)
+        # A new season made from one the household signed: invite it to renew.
+        signed_before = {row["offer"] for row in mine if row["status"] in ("active", "ended")}
+        renewals = {d["offer"]["id"] for d in offers if d["offer"]["renewed_from"] in signed_before}
+        return page(request, "contracts/index.html", offers=offers, held=held, renewals=renewals, tiers=TIER_LABELS)
 
     @get("/contracts/{offer_id:int}", name="contract")
     async def show(self, request: Request, offer_id: FromPath[int]) -> Template:

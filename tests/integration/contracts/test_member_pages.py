@@ -151,3 +151,17 @@ async def test_leaving_is_requested_by_the_household_and_approved_by_the_farmer(
     assert approved.status_code == 303
     ended = await Subscription.objects().get(Subscription.id == subscription["id"])
     assert (ended.status, ended.ended_on) == ("ended", date(2027, 6, 1))
+
+
+async def test_households_of_last_season_are_invited_to_renew(client, world, in_signup_period):
+    from amap.contracts.tables import Offer
+
+    last = await add_offer(world)
+    await lifecycle.sign(request_for(world, last, "alice"))
+    renewed = await add_offer(world)
+    await Offer.update({Offer.renewed_from: last.offer}).where(Offer.id == renewed.offer)
+    await login(client, "alice@example.org")
+    assert f'data-testid="renew-{renewed.offer}"' in (await client.get("/contracts")).text
+    await post_form(client, "/logout")
+    await login(client, "bob@example.org")
+    assert f'data-testid="renew-{renewed.offer}"' not in (await client.get("/contracts")).text

@@ -51,6 +51,8 @@ async def offer_snapshot(offer_id: int) -> dict:
         "name": offer["name"],
         "charter": offer["charter"],
         "nature": offer["nature"],
+        "min_quantity_per_delivery": offer["min_quantity_per_delivery"],
+        "min_quantity_per_season": offer["min_quantity_per_season"],
         "missed_delivery_rule": offer["missed_delivery_rule"],
         "starts_on": offer["starts_on"].isoformat(),
         "ends_on": offer["ends_on"].isoformat(),
@@ -60,6 +62,13 @@ async def offer_snapshot(offer_id: int) -> dict:
         "payment_plans": [{"id": p["id"], "installments": p["installments"], "method": p["method"],
                            "payee": p["payee"], "first_due_on": p["first_due_on"].isoformat()} for p in plans],
     }
+
+
+async def published(offer_id: int, version: int) -> dict | None:
+    """The terms members sign: the frozen snapshot of the offer's current version."""
+    row = await OfferVersion.select(OfferVersion.snapshot).where(
+        (OfferVersion.offer == offer_id) & (OfferVersion.version == version)).output(load_json=True).first()
+    return row["snapshot"] if row else None
 
 
 async def publish(offer_id: int, by_user: int | None) -> int:
@@ -105,22 +114,23 @@ class Quote:
 
 
 async def quote(request: SignRequest) -> Quote:
-    """Check a request against the offer and price it; raises SigningError with the field at fault."""
+    """Check a request against the offer's published terms and price it; raises SigningError with
+    the field at fault. Prices, calendar and plans come from the published version, never from
+    edits made since: those reach members when the offer is published again."""
     offer = await Offer.select().where(Offer.id == request.offer_id).first()
     if offer is None or offer["status"] != "open":
         raise SigningError("offer", _l("This contract is not open for signing."))
     if not offer["signup_opens_on"] <= request.today <= offer["signup_closes_on"]:
         raise SigningError("offer", _l("Signing for this contract is closed."))
-    share = await OfferShare.select(OfferShare.id).where(
-        (OfferShare.id == request.offer_share_id) & (OfferShare.offer == request.offer_id)).first()
+    terms = await published(request.offer_id, offer["version"])
+    if terms is None:
+        raise SigningError("offer", _l("This contract is not open for signing."))
+    share = next((s for s in terms["shares"] if s["id"] == request.offer_share_id), None)
     if share is None:
         raise SigningError("offer_share", _l("Choose one of the shares offered."))
-    if request.tier not in TIERS:
+    if request.tier not in TIERS or request.tier not in share["prices"]:
         raise SigningError("tier", _l("Choose one of the price levels offered."))
-    price = await OfferPrice.select(OfferPrice.price_cents).where(
-        (OfferPrice.offer_share == request.offer_share_id) & (OfferPrice.tier == request.tier)).first()
-    if price is None:
-        raise SigningError("tier", _l("Choose one of the price levels offered."))
+    price_cents = share["prices"][request.tier]
     if not 1 <= request.quantity <= MAX_QUANTITY:
         raise SigningError("quantity", _l("Choose between 1 and %(max)s shares.") % {"max": MAX_QUANTITY})
     if request.sharing not in SHARING:
@@ -129,45 +139,37 @@ async def quote(request: SignRequest) -> Quote:
         raise SigningError("co_email", _l("Share the contract with another household than yours."))
     if not 0 <= request.donation_cents <= 1_000_000:
         raise SigningError("donation", _l("Enter an amount between 0 and 10,000 euros."))
-    plan = await PaymentPlan.select().where(
-        (PaymentPlan.id == request.payment_plan_id) & (PaymentPlan.offer == request.offer_id)).first()
+    plan = next((p for p in terms["payment_plans"] if p["id"] == request.payment_plan_id), None)
     if plan is None:
         raise SigningError("payment_plan", _l("Choose one of the payment plans."))
-    all_days = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
-        OfferDelivery.offer == request.offer_id)]
-    days = schedule.remaining_deliveries(all_days, request.today)
+    days = schedule.remaining_deliveries([date.fromisoformat(d) for d in terms["deliveries"]], request.today)
     if not days:
         raise SigningError("offer", _l("This season has no delivery left."))
     units = request.quantity * len(days)
-    if offer["nature"] == "variable":
-        units = _variable_units(offer, days, request.quantities or {})
-    total = price["price_cents"] * units + request.donation_cents
-    if request.tier == "reduced" and not await solidarity_covers(
-            request.offer_id, extra_cents=await _reduction(request.offer_share_id, units)):
+    if terms["nature"] == "variable":
+        units = _variable_units(terms, days, request.quantities or {})
+    total = price_cents * units + request.donation_cents
+    reduction = (share["prices"].get("standard", 0) - share["prices"].get("reduced", 0)) * units
+    if request.tier == "reduced" and not await solidarity_covers(request.offer_id, extra_cents=reduction):
         raise SigningError("tier", _l("No reduced share is available now: the solidarity pool is used up."))
-    return Quote(price["price_cents"], days, total,
-                 schedule.schedule(total, plan["installments"], plan["first_due_on"], request.today))
+    return Quote(price_cents, days, total, schedule.schedule(
+        total, plan["installments"], date.fromisoformat(plan["first_due_on"]), request.today))
 
 
-def _variable_units(offer: dict, days: list[date], quantities: dict[date, int]) -> int:
+def _variable_units(terms: dict, days: list[date], quantities: dict[date, int]) -> int:
     """Check the units chosen per delivery of a variable contract against its minimums."""
     if set(quantities) - set(days):
         raise SigningError("quantities", _l("Choose quantities only for the deliveries still to come."))
     chosen = [quantities.get(day, 0) for day in days]
     if any(not 0 <= q <= MAX_QUANTITY for q in chosen):
         raise SigningError("quantities", _l("Choose between 0 and %(max)s per delivery.") % {"max": MAX_QUANTITY})
-    if any(q < offer["min_quantity_per_delivery"] for q in chosen):
-        raise SigningError("quantities", _l("Take at least %(min)s per delivery.")
-                           % {"min": offer["min_quantity_per_delivery"]})
-    if sum(chosen) < max(1, offer["min_quantity_per_season"]):
-        raise SigningError("quantities", _l("Take at least %(min)s over the season.")
-                           % {"min": max(1, offer["min_quantity_per_season"])})
+    minimum_per_delivery = terms.get("min_quantity_per_delivery", 0)
+    minimum_per_season = max(1, terms.get("min_quantity_per_season", 0))
+    if any(q < minimum_per_delivery for q in chosen):
+        raise SigningError("quantities", _l("Take at least %(min)s per delivery.") % {"min": minimum_per_delivery})
+    if sum(chosen) < minimum_per_season:
+        raise SigningError("quantities", _l("Take at least %(min)s over the season.") % {"min": minimum_per_season})
     return sum(chosen)
-
-
-async def _reduction(offer_share_id: int, units: int) -> int:
-    prices = await _tier_prices(offer_share_id)
-    return (prices.get("standard", 0) - prices.get("reduced", 0)) * units
 
 
 async def _tier_prices(offer_share_id: int) -> dict[str, int]:

@@ -14,10 +14,7 @@ from amap.contracts.access import visible_offer
 from amap.contracts.lifecycle import MAX_QUANTITY, TIERS, SigningError, SignRequest
 from amap.contracts.tables import (
     Offer,
-    OfferDelivery,
-    OfferPrice,
     OfferShare,
-    PaymentPlan,
     Subscription,
 )
 from amap.groups.tables import Group, Membership
@@ -33,21 +30,32 @@ METHOD_LABELS = {"cheque": _l("cheques made out to"), "transfer": _l("bank trans
 
 
 async def offer_details(offer: dict) -> dict:
-    """Shares with their prices and places left, the calendar and the payment plans of an offer."""
-    shares = await OfferShare.select(
+    """Shares with their prices and places left, the calendar and the payment plans of an offer.
+
+    Once published, members see the frozen terms of the current version (what they would sign);
+    only the places left are live. A draft shows its terms as they stand, to those who manage it."""
+    places = {row["id"]: row for row in await OfferShare.select(
         OfferShare.id, OfferShare.capacity, OfferShare.taken, OfferShare.share_type.name.as_alias("name"),
         OfferShare.share_type.description.as_alias("description"),
-    ).where(OfferShare.offer == offer["id"]).order_by(OfferShare.id)
-    prices = await OfferPrice.select().where(OfferPrice.offer_share.is_in([s["id"] for s in shares] or [-1]))
-    for share in shares:
-        share["prices"] = {p["tier"]: p["price_cents"] for p in prices if p["offer_share"] == share["id"]}
-        share["places_left"] = max(0, share["capacity"] - share["taken"])
-    deliveries = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
-        OfferDelivery.offer == offer["id"]).order_by(OfferDelivery.delivers_on)]
-    plans = await PaymentPlan.select().where(PaymentPlan.offer == offer["id"]).order_by(PaymentPlan.installments)
+    ).where(OfferShare.offer == offer["id"]).order_by(OfferShare.id)}
+    terms = await lifecycle.published(offer["id"], offer["version"]) if offer["status"] != "draft" else None
+    if terms is None:
+        terms = await lifecycle.offer_snapshot(offer["id"])
+    offer = {**offer, "charter": terms["charter"], "nature": terms["nature"],
+             "missed_delivery_rule": terms["missed_delivery_rule"],
+             "min_quantity_per_delivery": terms.get("min_quantity_per_delivery", 0),
+             "min_quantity_per_season": terms.get("min_quantity_per_season", 0)}
+    shares = []
+    for share in terms["shares"]:
+        live = places.get(share["id"], {"capacity": 0, "taken": 0, "description": ""})
+        shares.append({"id": share["id"], "name": share["name"], "description": live["description"],
+                       "prices": share["prices"], "capacity": live["capacity"],
+                       "places_left": max(0, live["capacity"] - live["taken"])})
+    plans = [{**plan, "first_due_on": date.fromisoformat(plan["first_due_on"])} for plan in terms["payment_plans"]]
     farm_group = await Offer.select(Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
                                     Offer.group.timezone.as_alias("timezone")).where(Offer.id == offer["id"]).first()
-    return {"offer": offer, "shares": shares, "deliveries": deliveries, "plans": plans, **farm_group}
+    return {"offer": offer, "shares": shares, "deliveries": [date.fromisoformat(d) for d in terms["deliveries"]],
+            "plans": plans, **farm_group}
 
 
 class ContractsController(Controller):

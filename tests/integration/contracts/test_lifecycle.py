@@ -149,3 +149,16 @@ async def test_two_households_can_share_one_contract(world):
     with pytest.raises(SigningError) as refused:
         await lifecycle.sign(request_for(world, offer, "carol", co_household_id=world.households["carol"]))
     assert refused.value.field == "co_email"
+
+
+async def test_edits_to_an_open_offer_reach_members_only_once_published_again(world):
+    from amap.contracts.tables import OfferPrice
+
+    offer = await add_offer(world)
+    await OfferPrice.update({OfferPrice.price_cents: 9999}).where(
+        (OfferPrice.offer_share == offer.full_share) & (OfferPrice.tier == "standard"))
+    first = await lifecycle.sign(request_for(world, offer, "alice"))
+    assert (first["price_cents"], first["offer_version"]) == (1700, 1)  # the published price, not the edit
+    await lifecycle.publish(offer.offer, world.users["dan"])
+    second = await lifecycle.sign(request_for(world, offer, "bob"))
+    assert (second["price_cents"], second["offer_version"]) == (9999, 2)

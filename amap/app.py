@@ -28,6 +28,8 @@ from amap.accounts.sessions import RotatingSessionConfig
 from amap.admin.controllers import AdminController
 from amap.api.contracts import ApiContractsController
 from amap.api.controllers import ApiMeController
+from amap.contracts.committee import CommitteeContractsController
+from amap.contracts.manage import NewOfferController, OfferManageController, ShareTypeController
 from amap.contracts.member import ContractsController, SubscribeController
 from amap.errors import http_error, server_error
 from amap.farms.controllers import FarmController
@@ -42,6 +44,7 @@ from amap.lib.settings import Settings, get_settings
 from amap.lib.templating import make_environment
 from amap.network.controllers import NetworkController
 from amap.notifications.mailer import ConsoleMailer
+from amap.payments.controllers import OfferPaymentsController, RemittanceController
 from amap.principal import PrincipalMiddleware
 from amap.system.store import DatabaseStore
 
@@ -65,6 +68,10 @@ PAGE_CONTROLLERS = [
     SubscribeController,
     SubscriptionController,
     JoinController,
+    CommitteeContractsController,
+    OfferPaymentsController,
+    RemittanceController,
+    NewOfferController, OfferManageController, ShareTypeController,
 ]
 API_CONTROLLERS = [ApiMeController, ApiContractsController]
 

@@ -8,7 +8,8 @@ from amap.lib.access import Principal, ensure
 
 async def is_referent(principal: Principal, offer_id: int) -> bool:
     return await OfferCoordinator.exists().where(
-        (OfferCoordinator.offer == offer_id) & (OfferCoordinator.user == principal.id))
+        (OfferCoordinator.offer == offer_id) & (OfferCoordinator.user == principal.id)
+        & OfferCoordinator.ended_at.is_null())
 
 
 async def can_manage_offer(principal: Principal, offer: dict) -> bool:

@@ -46,6 +46,8 @@ class OfferCoordinator(Table, tablename="offer_coordinator"):
 
     offer = ForeignKey(references=Offer, index=True)
     user = ForeignKey(references=User, index=True)
+    named_at = Timestamptz(default=TimestamptzNow())
+    ended_at = Timestamptz(null=True, default=None)  # stepping down keeps the row: who held it stays known
 
 
 class OfferDelivery(Table, tablename="offer_delivery"):

@@ -6,11 +6,14 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from amap.contracts.offers import farm_offers, farm_share_types
 from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.lib.access import Principal, current, ensure, requires_farmer
+from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
+from amap.payments.services import farm_overview
 
 PROFILE_FIELDS = ("name", "production", "description", "address", "practices")
 
@@ -49,7 +52,10 @@ class FarmController(Controller):
         )
         return page(request, "farms/dashboard.html", status_code=status_code, farm=farm, farms=farms,
                     groups=groups, farmers=farmers,
-                    form=form or Form({key: str(farm[key]) for key in PROFILE_FIELDS}))
+                    **await farm_overview(farm["id"], local_today()),
+                    form=form or Form({key: str(farm[key]) for key in PROFILE_FIELDS}),
+                    offers=await farm_offers(farm["id"]), share_types=await farm_share_types(farm["id"]),
+                    share_type_form=Form())
 
     @get("", name="farm")
     async def dashboard(self, request: Request, farm: FromQuery[str | None] = None) -> Template:

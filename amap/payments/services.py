@@ -1,20 +1,33 @@
-"""Recording payments and computing what is expected, received and outstanding."""
+"""Recording payments and remittances; what is expected, received and outstanding, per subscription,
+offer and month. The AMAP never holds the money: members pay the farm, this only keeps track."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from amap.contracts.tables import Installment, Subscription
-from amap.payments.tables import Payment
+from amap.contracts.tables import (
+    Amendment,
+    Installment,
+    Offer,
+    OfferDelivery,
+    Subscription,
+    SubscriptionQuantity,
+)
+from amap.lib.db import write_transaction
+from amap.lib.i18n import _l
+from amap.payments.tables import Payment, Remittance
 
 METHODS = ("cheque", "transfer", "cash")
+METHOD_NAMES = {"cheque": _l("Cheque"), "transfer": _l("Transfer"), "cash": _l("Cash")}
+LISTED = ("active", "ended")  # subscriptions that hold (or held) a place; waiting ones owe nothing
 
 
 @dataclass(frozen=True)
 class Balance:
-    expected_cents: int  # the subscription's total (what the schedule adds up to)
+    expected_cents: int  # the subscription's total, less what an approved leave gives back
     due_cents: int  # what the schedule asked for by today
     received_cents: int
 
@@ -28,6 +41,20 @@ class Balance:
         return max(0, self.due_cents - self.received_cents)
 
 
+@dataclass(frozen=True)
+class Totals:
+    expected_cents: int = 0
+    received_cents: int = 0
+    outstanding_cents: int = 0
+    overdue_cents: int = 0
+
+
+def totals(of: Iterable[Balance]) -> Totals:
+    items = list(of)
+    return Totals(sum(b.expected_cents for b in items), sum(b.received_cents for b in items),
+                  sum(b.outstanding_cents for b in items), sum(b.overdue_cents for b in items))
+
+
 async def record_payment(*, subscription_id: int, amount_cents: int, method: str, received_on: date,
                          recorded_by: int, cheque_number: str = "", bank: str = "", note: str = "") -> int:
     rows = await Payment.insert(Payment(
@@ -37,12 +64,35 @@ async def record_payment(*, subscription_id: int, amount_cents: int, method: str
     return rows[0]["id"]
 
 
+async def cheque_recorded(subscription_id: int, cheque_number: str, bank: str) -> bool:
+    """The same cheque typed twice (a double click, a pile entered again) is recorded once."""
+    return await Payment.exists().where(
+        (Payment.subscription == subscription_id) & (Payment.method == "cheque")
+        & (Payment.cheque_number == cheque_number) & (Payment.bank == bank) & (Payment.amount_cents > 0))
+
+
+async def leave_refunds(subscription_ids: list[int]) -> dict[int, int]:
+    """What approved leaves give back, per subscription: deliveries the household will not receive."""
+    refunds: dict[int, int] = defaultdict(int)
+    if subscription_ids:
+        for row in await Amendment.select(Amendment.subscription, Amendment.refund_cents).where(
+                Amendment.subscription.is_in(subscription_ids) & (Amendment.kind == "leave")
+                & (Amendment.status == "approved")):
+            refunds[row["subscription"]] += row["refund_cents"]
+    return refunds
+
+
 async def balances(subscription_ids: list[int], today: date) -> dict[int, Balance]:
-    """Balances of many subscriptions in three queries, whatever their number."""
+    """Balances of many subscriptions in four queries, whatever their number.
+
+    After an approved leave the household owes the total less the refund; the schedule is then
+    read as stopping once that is reached (its last installments fall away first).
+    """
     if not subscription_ids:
         return {}
-    totals = {row["id"]: row["total_cents"] for row in await Subscription.select(
+    totals_by_id = {row["id"]: row["total_cents"] for row in await Subscription.select(
         Subscription.id, Subscription.total_cents).where(Subscription.id.is_in(subscription_ids))}
+    refunds = await leave_refunds(subscription_ids)
     due: dict[int, int] = defaultdict(int)
     for row in await Installment.select(Installment.subscription, Installment.amount_cents).where(
             Installment.subscription.is_in(subscription_ids) & (Installment.due_on <= today)):
@@ -51,4 +101,207 @@ async def balances(subscription_ids: list[int], today: date) -> dict[int, Balanc
     for row in await Payment.select(Payment.subscription, Payment.amount_cents).where(
             Payment.subscription.is_in(subscription_ids)):
         received[row["subscription"]] += row["amount_cents"]
-    return {sid: Balance(totals[sid], due[sid], received[sid]) for sid in totals}
+    result = {}
+    for sid, total in totals_by_id.items():
+        expected = max(0, total - refunds[sid])
+        result[sid] = Balance(expected, min(due[sid], expected), received[sid])
+    return result
+
+
+async def subscription_rows(offer_id: int, today: date, subscription_ids: list[int] | None = None) -> list[dict]:
+    """The offer's subscriptions that hold or held a place, by household name, each with its balance."""
+    where = ((Subscription.offer == offer_id) & Subscription.status.is_in(list(LISTED))
+             & Subscription.first_delivery_on.is_not_null())
+    if subscription_ids is not None:
+        where &= Subscription.id.is_in(subscription_ids or [-1])
+    rows = await Subscription.select(
+        Subscription.id, Subscription.household, Subscription.household.name.as_alias("household_name"),
+        Subscription.co_household.name.as_alias("co_household_name"), Subscription.offer.nature.as_alias("nature"),
+        Subscription.offer_share.share_type.name.as_alias("share_name"), Subscription.tier, Subscription.quantity,
+        Subscription.status, Subscription.deliveries, Subscription.total_cents, Subscription.signed_at,
+        Subscription.ended_on,
+    ).where(where).order_by(Subscription.household.name).order_by(Subscription.id)
+    found = await balances([row["id"] for row in rows], today)
+    for row in rows:
+        row["balance"] = found[row["id"]]
+    return rows
+
+
+async def unremitted_cheques(offer_id: int) -> list[dict]:
+    """Cheques received for the offer and still with the committee, oldest first."""
+    return await Payment.select(
+        Payment.id, Payment.amount_cents, Payment.cheque_number, Payment.bank, Payment.received_on,
+        Payment.subscription.household.name.as_alias("household_name"),
+    ).where(
+        (Payment.subscription.offer == offer_id) & (Payment.method == "cheque") & (Payment.amount_cents > 0)
+        & Payment.remittance.is_null()
+    ).order_by(Payment.received_on).order_by(Payment.id)
+
+
+async def payments_of(offer_id: int, *, limit: int | None = None) -> list[dict]:
+    """The offer's payments, the latest recorded first (corrections included: nothing is edited)."""
+    query = Payment.select(
+        Payment.id, Payment.subscription, Payment.subscription.household.name.as_alias("household_name"),
+        Payment.subscription.offer_share.share_type.name.as_alias("share_name"), Payment.amount_cents,
+        Payment.method, Payment.cheque_number, Payment.bank, Payment.received_on, Payment.note,
+        Payment.remittance, Payment.remittance.handed_over_on.as_alias("handed_over_on"),
+        Payment.recorded_by.name.as_alias("recorded_by_name"), Payment.recorded_at,
+    ).where(Payment.subscription.offer == offer_id).order_by(Payment.recorded_at, ascending=False).order_by(
+        Payment.id, ascending=False)
+    if limit is not None:
+        query = query.limit(limit)
+    return await query
+
+
+class RemittanceError(ValueError):
+    """Nothing to hand over: the cheques were not chosen, or were handed over meanwhile."""
+
+
+async def remit(*, offer: dict, payment_ids: list[int], handed_over_on: date, by_user: int) -> int:
+    """Hand cheques over to the farmer as one remittance; returns its id.
+
+    Only the offer's cheques still with the committee move: one conditional UPDATE, so two
+    treasurers handing over the same cheques at once cannot put one cheque in two remittances.
+    """
+    async with write_transaction():
+        of_offer = [row["id"] for row in await Subscription.select(Subscription.id).where(
+            Subscription.offer == offer["id"])]
+        still_here = (Payment.id.is_in(payment_ids or [-1]) & Payment.subscription.is_in(of_offer or [-1])
+                      & Payment.remittance.is_null() & (Payment.method == "cheque") & (Payment.amount_cents > 0))
+        if not await Payment.exists().where(still_here):
+            raise RemittanceError()
+        remittance = (await Remittance.insert(Remittance(
+            farm=offer["farm"], offer=offer["id"], handed_over_on=handed_over_on, created_by=by_user,
+        )).returning(Remittance.id))[0]["id"]
+        moved = await Payment.update({Payment.remittance: remittance}).where(still_here).returning(Payment.id)
+        if not moved:  # another treasurer took them between the check and the update
+            # Not a deletion of history: this empty row was never seen outside the transaction.
+            await Remittance.delete().where(Remittance.id == remittance)
+            raise RemittanceError()
+    return remittance
+
+
+async def remittances_of(offer_id: int) -> list[dict]:
+    """Past remittances of the offer, the latest first, with their number of cheques and total."""
+    rows = await Remittance.select(
+        Remittance.id, Remittance.handed_over_on, Remittance.created_by.name.as_alias("created_by_name"),
+    ).where(Remittance.offer == offer_id).order_by(Remittance.handed_over_on, ascending=False).order_by(
+        Remittance.id, ascending=False)
+    sums: dict[int, list[int]] = defaultdict(list)
+    if rows:
+        for payment in await Payment.select(Payment.remittance, Payment.amount_cents).where(
+                Payment.remittance.is_in([r["id"] for r in rows])):
+            sums[payment["remittance"]].append(payment["amount_cents"])
+    for row in rows:
+        row["count"] = len(sums[row["id"]])
+        row["total_cents"] = sum(sums[row["id"]])
+    return rows
+
+
+async def remittance_cheques(remittance_id: int) -> list[dict]:
+    return await Payment.select(
+        Payment.id, Payment.amount_cents, Payment.cheque_number, Payment.bank, Payment.received_on,
+        Payment.subscription.household.name.as_alias("household_name"),
+    ).where(Payment.remittance == remittance_id).order_by(Payment.subscription.household.name).order_by(Payment.id)
+
+
+# Balances by month, for the farm ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Month:
+    starts_on: date  # the first day of the month
+    expected_cents: int  # installments due that month
+    received_cents: int  # payments received that month
+    delivered_cents: int  # price x quantity of the deliveries that month
+    received_to_date_cents: int | None  # money secured so far; None for months still to come
+    delivered_to_date_cents: int
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+async def recent_offers(farm_id: int, today: date) -> list[dict]:
+    """The farm's published offers whose season runs now or ended less than a year ago."""
+    return await Offer.select(
+        Offer.id, Offer.name, Offer.farm, Offer.starts_on, Offer.ends_on, Offer.group,
+        Offer.group.name.as_alias("group_name"),
+    ).where((Offer.farm == farm_id) & (Offer.status != "draft") & (Offer.ends_on >= today - timedelta(days=365))
+            ).order_by(Offer.starts_on).order_by(Offer.id)
+
+
+async def monthly_balances(offer_ids: list[int], today: date) -> list[Month]:
+    """Expected against received, month by month, with what the season's deliveries are worth.
+
+    Deliveries count for subscriptions holding a place, from their first delivery and, for a
+    household that left, up to the day it left; a variable contract counts the units chosen
+    for each date.
+    """
+    if not offer_ids:
+        return []
+    subscriptions = await Subscription.select(
+        Subscription.id, Subscription.offer, Subscription.price_cents, Subscription.quantity,
+        Subscription.first_delivery_on, Subscription.ended_on, Subscription.total_cents,
+        Subscription.offer.nature.as_alias("nature"),
+    ).where(Subscription.offer.is_in(offer_ids) & Subscription.status.is_in(list(LISTED))
+            & Subscription.first_delivery_on.is_not_null())
+    ids = [s["id"] for s in subscriptions]
+    expected: dict[date, int] = defaultdict(int)
+    received: dict[date, int] = defaultdict(int)
+    delivered: dict[date, int] = defaultdict(int)
+    if ids:
+        refunds = await leave_refunds(ids)
+        left = {s["id"]: max(0, s["total_cents"] - refunds[s["id"]]) for s in subscriptions}
+        for row in await Installment.select(Installment.subscription, Installment.due_on, Installment.amount_cents
+                                            ).where(Installment.subscription.is_in(ids)).order_by(Installment.due_on):
+            amount = min(row["amount_cents"], left[row["subscription"]])  # the schedule stops at what is owed
+            left[row["subscription"]] -= amount
+            expected[month_of(row["due_on"])] += amount
+        for row in await Payment.select(Payment.received_on, Payment.amount_cents).where(
+                Payment.subscription.is_in(ids)):
+            received[month_of(row["received_on"])] += row["amount_cents"]
+        days: dict[int, list[date]] = defaultdict(list)
+        for row in await OfferDelivery.select(OfferDelivery.offer, OfferDelivery.delivers_on).where(
+                OfferDelivery.offer.is_in(offer_ids)):
+            days[row["offer"]].append(row["delivers_on"])
+        chosen: dict[int, dict[date, int]] = defaultdict(dict)
+        for row in await SubscriptionQuantity.select().where(SubscriptionQuantity.subscription.is_in(ids)):
+            chosen[row["subscription"]][row["delivers_on"]] = row["quantity"]
+        for sub in subscriptions:
+            for day in days[sub["offer"]]:
+                if day >= sub["first_delivery_on"] and (sub["ended_on"] is None or day < sub["ended_on"]):
+                    units = chosen[sub["id"]].get(day, 0) if sub["nature"] == "variable" else sub["quantity"]
+                    delivered[month_of(day)] += sub["price_cents"] * units
+    known = set(expected) | set(received) | set(delivered)
+    if not known:
+        return []
+    months = []
+    month, last = min(known), max(known)
+    received_to_date = delivered_to_date = 0
+    while month <= last:
+        received_to_date += received[month]
+        delivered_to_date += delivered[month]
+        months.append(Month(month, expected[month], received[month], delivered[month],
+                            received_to_date if month <= month_of(today) else None, delivered_to_date))
+        month = next_month(month)
+    return months
+
+
+async def farm_overview(farm_id: int, today: date) -> dict:
+    """The payments part of the farm's dashboard: each offer's balance, the months, the chart."""
+    offers = await recent_offers(farm_id, today)
+    for offer in offers:
+        rows = await subscription_rows(offer["id"], today)
+        offer["totals"] = totals(row["balance"] for row in rows)
+    months = await monthly_balances([offer["id"] for offer in offers], today)
+    chart = {
+        "months": [m.starts_on.isoformat() for m in months],
+        "received": [m.received_to_date_cents for m in months],
+        "delivered": [m.delivered_to_date_cents for m in months],
+    }
+    return {"payment_offers": offers, "payment_months": months, "payment_chart": chart}

@@ -5,14 +5,16 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from amap.accounts.tables import User
-from amap.contracts.tables import Subscription
+from amap.contracts.tables import Offer, Subscription
 from amap.farms.tables import Farm
 
 
 class Remittance(Table, tablename="remittance"):
-    """A bundle of cheques handed over to the farmer on one day."""
+    """A bundle of cheques of one offer handed over to the farmer on one day."""
 
     farm = ForeignKey(references=Farm, index=True)
+    # Per offer, so that only the people who manage that offer see the cheques of the slip.
+    offer = ForeignKey(references=Offer, null=True, default=None, index=True)
     handed_over_on = Date()
     created_by = ForeignKey(references=User, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from amap.contracts import lifecycle
-from amap.contracts.lifecycle import SignRequest, SigningError
+from amap.contracts.lifecycle import SigningError, SignRequest
 from amap.contracts.tables import Amendment, Installment, Offer, OfferShare, OfferVersion, Subscription
 from tests.world import add_offer
 

@@ -165,3 +165,17 @@ async def test_households_of_last_season_are_invited_to_renew(client, world, in_
     await post_form(client, "/logout")
     await login(client, "bob@example.org")
     assert f'data-testid="renew-{renewed.offer}"' not in (await client.get("/contracts")).text
+
+
+async def test_the_committee_sees_its_groups_contracts_places_and_solidarity_pool(client, world):
+    offer = await add_offer(world)
+    await lifecycle.sign(request_for(world, offer, "bob", tier="solidarity"))
+    await login(client, "carol@example.org")
+    page = await client.get("/committee/tilleuls/contracts")
+    assert page.status_code == 200 and 'data-testid="committee-contracts"' in page.text
+    assert "1 / 22" in page.text and "104,00" in page.text  # 4 € x 26 deliveries given to the pool
+    assert f"/offers/{offer.offer}/manage" in page.text
+    assert (await client.get("/committee/canal/contracts")).status_code == 404
+    await post_form(client, "/logout")
+    await login(client, "alice@example.org")
+    assert (await client.get("/committee/tilleuls/contracts")).status_code == 403

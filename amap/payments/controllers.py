@@ -1,0 +1,237 @@
+"""The payment pages of an offer, for those who manage it: recording what members paid the farm,
+handing cheques over to the farmer, what is overdue, printable remittance slips, CSV exports."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Response, Template
+
+from amap.contracts.access import managed_offer
+from amap.contracts.member import TIER_LABELS
+from amap.contracts.tables import Offer
+from amap.lib.access import current, ensure, requires_login
+from amap.lib.dates import local_today
+from amap.lib.forms import Form
+from amap.lib.i18n import _, get_language
+from amap.lib.money import format_cents, parse_euros
+from amap.lib.web import form_data, notice, page, see_other
+from amap.payments import exports, services
+from amap.payments.tables import Remittance
+
+MAX_AMOUNT_CENTS = 10_000_000  # 100,000 euros: anything above is a typing slip
+HISTORY_LENGTH = 20
+TEMPLATE = "payments/offer.html"
+
+
+def folded(text: str) -> str:
+    """Lowercase without accents, so that "heloise" finds "Héloïse"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def shown(rows: list[dict], q: str, overdue: bool) -> list[dict]:
+    """The rows a search (on either household's name) and the overdue filter keep."""
+    wanted = folded(q.strip())
+    return [row for row in rows
+            if (not wanted or wanted in folded(row["household_name"] + " " + (row["co_household_name"] or "")))
+            and (not overdue or row["balance"].overdue_cents > 0)]
+
+
+def wants_fragment(request: Request) -> bool:
+    """An htmx request that swaps part of the page (not boosted, not a history restore)."""
+    return (request.headers.get("hx-request") == "true" and not request.headers.get("hx-boosted")
+            and not request.headers.get("hx-history-restore-request"))
+
+
+async def managed(request: Request, offer_id: int) -> dict:
+    """The offer with its farm's and group's names and the group's timezone; 404 unless managed."""
+    await managed_offer(current(request), offer_id)
+    return await Offer.select(
+        Offer.all_columns(), Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
+        Offer.group.timezone.as_alias("timezone"),
+    ).where(Offer.id == offer_id).first()
+
+
+def read_payment(form: Form, subscription_ids: set[int], today: date) -> dict:
+    """The payment as typed, checked field by field in the order of the form."""
+    subscription = form.get("subscription")
+    if not (subscription.isdigit() and int(subscription) in subscription_ids):
+        form.error("subscription", _("Choose the household that paid."))
+    amount = None
+    try:
+        amount = parse_euros(form.get("amount"))
+    except ValueError:
+        form.error("amount", _("Enter an amount in euros, like 12,50."))
+    if amount == 0:
+        form.error("amount", _("Enter an amount other than zero."))
+    elif amount is not None and abs(amount) > MAX_AMOUNT_CENTS:
+        form.error("amount", _("Enter an amount of at most %(max)s.",
+                               max=format_cents(MAX_AMOUNT_CENTS, get_language())))
+    method = form.choice("method", services.METHODS)
+    cheque_number = bank = ""
+    if method == "cheque":
+        cheque_number = form.text("cheque_number", required=False, max_length=40)
+        bank = form.text("bank", required=False, max_length=80)
+        if not cheque_number:
+            form.error("cheque_number", _("Enter the cheque's number."))
+        if not bank:
+            form.error("bank", _("Enter the cheque's bank."))
+    received_on = form.date("received_on")
+    if received_on is not None and received_on > today:
+        form.error("received_on", _("Enter a date that is not in the future."))
+    note = form.text("note", required=False, max_length=500)
+    if amount is not None and amount < 0 and not note:
+        form.error("note", _("A negative amount corrects an earlier payment: say why in the note."))
+    return {"subscription_id": int(subscription) if subscription.isdigit() else 0, "amount_cents": amount,
+            "method": method, "cheque_number": cheque_number, "bank": bank, "received_on": received_on,
+            "note": note}
+
+
+def fresh_form(today: date, *, after: Form | None = None, subscription: int | None = None) -> Form:
+    """An empty payment form; after a payment the method and the date stay, for the next one of a pile."""
+    values = {"method": "cheque", "received_on": today.isoformat()}
+    if after is not None:
+        values = {"method": after.get("method") or "cheque", "received_on": after.get("received_on")}
+    if subscription is not None:
+        values["subscription"] = str(subscription)
+    return Form(values)
+
+
+class OfferPaymentsController(Controller):
+    path = "/offers/{offer_id:int}"
+    guards = [requires_login]
+
+    async def _context(self, offer: dict, today: date, *, q: str = "", overdue: bool = False,
+                       form: Form | None = None, focus: str | None = None, remit_form: Form | None = None,
+                       checked: list[int] | None = None, rows_shown: list[int] | None = None) -> dict:
+        """Everything the page shows; every fragment is rendered from the same context."""
+        rows = await services.subscription_rows(offer["id"], today)
+        cheques = await services.unremitted_cheques(offer["id"])
+        visible = ([row for row in rows if row["id"] in rows_shown] if rows_shown is not None
+                   else shown(rows, q, overdue))
+        return {
+            "offer": offer, "today": today, "q": q, "overdue": overdue, "oob": False, "status_message": "",
+            "rows": visible, "choices": rows,
+            "figures": services.totals(row["balance"] for row in rows),
+            "shown_totals": services.totals(row["balance"] for row in visible),
+            "overdue_count": sum(1 for row in rows if row["balance"].overdue_cents > 0),
+            "form": form or fresh_form(today), "focus": focus,
+            "remit_form": remit_form or Form({"handed_over_on": today.isoformat()}),
+            "cheques": cheques, "checked": [c["id"] for c in cheques] if checked is None else checked,
+            "remittances": await services.remittances_of(offer["id"]),
+            "history": await services.payments_of(offer["id"], limit=HISTORY_LENGTH),
+            "methods": [(key, str(label)) for key, label in services.METHOD_NAMES.items()],
+            "method_names": services.METHOD_NAMES, "tiers": TIER_LABELS,
+        }
+
+    @get("/payments", name="offer_payments")
+    async def show(self, request: Request, offer_id: FromPath[int], q: FromQuery[str] = "",
+                   overdue: FromQuery[bool] = False, subscription: FromQuery[int | None] = None) -> Template:
+        offer = await managed(request, offer_id)
+        today = local_today(offer["timezone"])
+        context = await self._context(offer, today, q=q, overdue=overdue,
+                                      form=fresh_form(today, subscription=subscription),
+                                      focus="amount" if subscription else None)
+        # The row's "record" link asks for the form only; the search box for the table only.
+        target = request.headers.get("hx-target")
+        block = {"payment-form": "payment_form", "subscription-table": "subscription_table"}.get(target or "")
+        return page(request, TEMPLATE, block=block, **context)
+
+    @post("/payments")
+    async def record(self, request: Request, offer_id: FromPath[int]) -> Template | Redirect:
+        offer = await managed(request, offer_id)
+        today = local_today(offer["timezone"])
+        form = Form(await form_data(request))
+        q, overdue = form.get("q"), form.get("overdue") == "1"  # the search in force (htmx includes it)
+        before = await services.subscription_rows(offer_id, today)
+        payment = read_payment(form, {row["id"] for row in before}, today)
+        if form.ok and payment["method"] == "cheque" and payment["amount_cents"] > 0 and await services.cheque_recorded(
+                payment["subscription_id"], payment["cheque_number"], payment["bank"]):
+            form.error("cheque_number", _("This cheque is already recorded for this household."))
+        if not form.ok:
+            focus = next(iter(form.errors))
+            if wants_fragment(request):
+                # 200: htmx 2 does not swap 4xx answers; the form comes back with its messages.
+                context = await self._context(offer, today, form=form, focus=focus)
+                return HTMXBlockTemplate(template_name=TEMPLATE, block_names=["payment_form", "status"],
+                                         context={**context, "oob": True}, headers={"Vary": "HX-Request"})
+            context = await self._context(offer, today, q=q, overdue=overdue, form=form, focus=focus)
+            return page(request, TEMPLATE, status_code=400, **context)
+        await services.record_payment(**payment, recorded_by=current(request).id)
+        household = next(row["household_name"] for row in before if row["id"] == payment["subscription_id"])
+        message = _("Payment recorded: %(amount)s from %(household)s.",
+                    amount=format_cents(payment["amount_cents"], get_language()), household=household)
+        if not wants_fragment(request):
+            notice(request, message)
+            return see_other(f"/offers/{offer_id}/payments")
+        # The rows on screen stay the same ones (a row leaving the overdue list under the
+        # treasurer's eyes would be confusing); the changed row and the totals are refreshed.
+        on_screen = [row["id"] for row in shown(before, q, overdue)]
+        context = await self._context(offer, today, form=fresh_form(today, after=form), focus="subscription",
+                                      rows_shown=on_screen)
+        blocks = ["payment_form", "status", "figures", "table_totals", "cheques", "history"]
+        changed = next((row for row in context["rows"] if row["id"] == payment["subscription_id"]), None)
+        if changed is not None:
+            blocks.append("subscription_row")
+        return HTMXBlockTemplate(template_name=TEMPLATE, block_names=blocks,
+                                 context={**context, "oob": True, "row": changed, "status_message": message},
+                                 headers={"Vary": "HX-Request"})
+
+    @post("/remittances")
+    async def remit(self, request: Request, offer_id: FromPath[int]) -> Template | Redirect:
+        offer = await managed(request, offer_id)
+        today = local_today(offer["timezone"])
+        form = Form(await form_data(request))
+        chosen = [int(value) for value in (await request.form()).getall("payment", []) if value.isdigit()]
+        handed_over_on = form.date("handed_over_on")
+        if handed_over_on is not None and handed_over_on > today:
+            form.error("handed_over_on", _("Enter a date that is not in the future."))
+        if not chosen:
+            form.error("payment", _("Choose the cheques handed over to the farmer."))
+        remittance = None
+        if form.ok and handed_over_on is not None:
+            try:
+                remittance = await services.remit(offer=offer, payment_ids=chosen, handed_over_on=handed_over_on,
+                                                  by_user=current(request).id)
+            except services.RemittanceError:
+                form.error("payment", _("These cheques were handed over already."))
+        if remittance is None:
+            context = await self._context(offer, today, remit_form=form, checked=chosen)
+            return page(request, TEMPLATE, status_code=400, **context)
+        notice(request, _("The cheques are handed over to the farmer. Print this slip for them."))
+        return see_other(f"/remittances/{remittance}")
+
+    @get("/exports/subscriptions.csv", name="export_subscriptions")
+    async def export_subscriptions(self, request: Request, offer_id: FromPath[int]) -> Response[bytes]:
+        offer = await managed(request, offer_id)
+        rows = await services.subscription_rows(offer_id, local_today(offer["timezone"]))
+        return exports.csv_response(exports.subscriptions_csv(rows, get_language()),
+                                    exports.filename(offer["name"], _("subscriptions")))
+
+    @get("/exports/payments.csv", name="export_payments")
+    async def export_payments(self, request: Request, offer_id: FromPath[int]) -> Response[bytes]:
+        offer = await managed(request, offer_id)
+        payments = list(reversed(await services.payments_of(offer_id)))  # oldest first, as in a ledger
+        return exports.csv_response(exports.payments_csv(payments, get_language(), offer["timezone"]),
+                                    exports.filename(offer["name"], _("payments")))
+
+
+class RemittanceController(Controller):
+    path = "/remittances"
+    guards = [requires_login]
+
+    @get("/{remittance_id:int}", name="remittance")
+    async def slip(self, request: Request, remittance_id: FromPath[int]) -> Template:
+        """The printable slip that goes with the cheques: farm, date, each cheque, the total."""
+        remittance = await Remittance.select(
+            Remittance.all_columns(), Remittance.created_by.name.as_alias("created_by_name"),
+        ).where(Remittance.id == remittance_id).first()
+        ensure(remittance is not None and remittance["offer"] is not None)
+        offer = await managed(request, remittance["offer"])
+        cheques = await services.remittance_cheques(remittance_id)
+        return page(request, "payments/remittance.html", remittance=remittance, offer=offer, cheques=cheques,
+                    total_cents=sum(cheque["amount_cents"] for cheque in cheques))

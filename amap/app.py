@@ -32,11 +32,11 @@ from amap.contracts.committee import CommitteeContractsController
 from amap.contracts.manage import NewOfferController, OfferManageController, ShareTypeController
 from amap.contracts.member import ContractsController, SubscribeController
 from amap.errors import http_error, server_error
-from amap.farms.controllers import FarmController
 from amap.groups.committee import CommitteeController, GroupSettingsController
 from amap.groups.controllers import HouseholdController, InvitationController
 from amap.groups.joining import JoinController
 from amap.home.controllers import MeController, PublicController
+from amap.home.farm import FarmController
 from amap.home.subscription import SubscriptionController
 from amap.lib import db
 from amap.lib.middleware import LanguageMiddleware, add_security_headers

@@ -314,7 +314,9 @@ async def decide_leave(amendment_id: int, approve: bool, by_user: int, today: da
                 OfferDelivery.offer == sub["offer"])]
             not_received = [d for d in days if d >= amendment["effective_on"]
                             and (sub["first_delivery_on"] is None or d >= sub["first_delivery_on"])]
-            values[Amendment.refund_cents] = sub["price_cents"] * sub["quantity"] * len(not_received)
+            # A household still on the waiting list paid nothing and received nothing.
+            values[Amendment.refund_cents] = (sub["price_cents"] * sub["quantity"] * len(not_received)
+                                              if sub["status"] == "active" else 0)
             await Subscription.update({Subscription.status: "ended", Subscription.ended_on: amendment["effective_on"]}
                                       ).where(Subscription.id == sub["id"])
             if sub["status"] == "active":  # a household still waiting held no place

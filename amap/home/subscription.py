@@ -25,7 +25,7 @@ from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
-from amap.payments.services import balances
+from amap.payments.services import METHOD_NAMES, balances
 from amap.payments.tables import Payment
 
 
@@ -74,6 +74,7 @@ async def subscription_context(request: Request, subscription_id: int) -> dict:
         "today": today,
         "tiers": TIER_LABELS,
         "methods": METHOD_LABELS,
+        "method_names": METHOD_NAMES,
     }
 
 

@@ -95,7 +95,7 @@ async def balances(subscription_ids: list[int], today: date) -> dict[int, Balanc
     refunds = await leave_refunds(subscription_ids)
     due: dict[int, int] = defaultdict(int)
     for row in await Installment.select(Installment.subscription, Installment.amount_cents).where(
-            Installment.subscription.is_in(subscription_ids) & (Installment.due_on <= today)):
+            Installment.subscription.is_in(subscription_ids) & (Installment.due_on < today)):
         due[row["subscription"]] += row["amount_cents"]
     received: dict[int, int] = defaultdict(int)
     for row in await Payment.select(Payment.subscription, Payment.amount_cents).where(

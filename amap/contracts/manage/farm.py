@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 from amap.contracts import offers
 from amap.contracts.manage.forms import euros, read_rhythm, read_terms
 from amap.contracts.tables import ShareType
-from amap.farms.controllers import chosen_farm, my_farms
+from amap.farms.access import chosen_farm, my_farms
 from amap.farms.tables import Farm, FarmSupply
 from amap.groups.tables import Place
 from amap.lib.access import Principal, current, ensure, requires_farmer, requires_login

@@ -29,6 +29,10 @@ async def test_overdue_is_what_the_schedule_asked_for_by_today_less_what_was_rec
     assert (found[season.bob].due_cents, found[season.bob].overdue_cents) == (26000, 26000)
     before_first_due = await services.balances([season.alice], date(2027, 4, 4))
     assert before_first_due[season.alice].overdue_cents == 0
+    on_the_due_date = await services.balances([season.bob], date(2027, 4, 5))
+    assert on_the_due_date[season.bob].overdue_cents == 0  # a cheque due today is not late yet
+    the_day_after = await services.balances([season.bob], date(2027, 4, 6))
+    assert the_day_after[season.bob].overdue_cents == 26000
 
 
 async def test_the_overdue_list_shows_only_households_behind_with_the_amount(client, world, season, on_payment_day):

@@ -1,4 +1,4 @@
-"""The farm dashboard: the farm's profile and the groups it supplies."""
+"""`/farm`: the farm's dashboard — its groups, offers, share types, money secured, and its profile."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from amap.contracts.offers import farm_offers, farm_share_types
+from amap.farms.access import chosen_farm, my_farms
 from amap.farms.tables import Farm, Farmer, FarmSupply
-from amap.lib.access import Principal, current, ensure, requires_farmer
+from amap.lib.access import current, requires_farmer
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _
@@ -16,23 +17,6 @@ from amap.lib.web import form_data, notice, page, see_other
 from amap.payments.services import farm_overview
 
 PROFILE_FIELDS = ("name", "production", "description", "address", "practices")
-
-
-async def my_farms(principal: Principal) -> list[dict]:
-    query = Farm.select().order_by(Farm.name)
-    if not principal.is_admin:
-        query = query.where(Farm.id.is_in(list(principal.farms) or [-1]))
-    return await query
-
-
-async def chosen_farm(principal: Principal, farms: list[dict], slug: str | None) -> dict:
-    """The farm asked for by slug, else the first of the principal's farms."""
-    if slug is None:
-        ensure(bool(farms))
-        return farms[0]
-    farm = await Farm.select().where(Farm.slug == slug).first()
-    ensure(farm is not None and principal.runs_farm(farm["id"]))
-    return farm
 
 
 class FarmController(Controller):

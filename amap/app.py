@@ -45,6 +45,7 @@ from amap.lib.templating import make_environment
 from amap.network.controllers import NetworkController
 from amap.notifications.mailer import ConsoleMailer
 from amap.payments.controllers import OfferPaymentsController, RemittanceController
+from amap.payments.households import HouseholdBalancesController
 from amap.principal import PrincipalMiddleware
 from amap.system.store import DatabaseStore
 
@@ -69,6 +70,7 @@ PAGE_CONTROLLERS = [
     SubscriptionController,
     JoinController,
     CommitteeContractsController,
+    HouseholdBalancesController,
     OfferPaymentsController,
     RemittanceController,
     NewOfferController, OfferManageController, ShareTypeController,

@@ -112,8 +112,12 @@ async def load_demo(seed: int = 2009, today: date | None = None) -> dict[str, st
         await create_user("admin@example.org", "Admin amap", None, password_hash=password_hash, is_admin=True)
 
         # The other households: about one in four has a second adult; two wait for acceptance.
+        used_names = {"Martin", "Bernard", "Lefèvre", "Moreau"}
         for number in range(HOUSEHOLDS - 2):
             last_name = fake.last_name()
+            while last_name in used_names:  # one "Foyer X" per family name on the sign-off sheet
+                last_name = fake.last_name()
+            used_names.add(last_name)
             first = fake.first_name()
             user_id = await person(f"foyer{number + 1:02d}@example.org", f"{first} {last_name}")
             household_id = await household_of(user_id)

@@ -18,7 +18,9 @@ filled = 0
 for message in catalog:
     key = message.id if isinstance(message.id, str) else message.id[0]
     if key in translations:
-        message.string = translations[key]
+        value = translations[key]
+        # A plural entry takes a list of forms, one per plural form of the catalog.
+        message.string = tuple(value) if isinstance(value, list) else value
         filled += 1
 with PATH.open("wb") as handle:
     write_po(handle, catalog, width=76, sort_output=True, no_location=True)

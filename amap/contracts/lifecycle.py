@@ -136,9 +136,9 @@ async def quote(request: SignRequest) -> Quote:
     if request.sharing not in SHARING:
         raise SigningError("sharing", _l("Choose how the two households share the deliveries."))
     if request.co_household_id is not None and request.co_household_id == request.household_id:
-        raise SigningError("co_email", _l("Share the contract with another household than yours."))
+        raise SigningError("co_email", _l("Share the contract with a household other than yours."))
     if not 0 <= request.donation_cents <= 1_000_000:
-        raise SigningError("donation", _l("Enter an amount between 0 and 10,000 euros."))
+        raise SigningError("donation", _l("Enter a donation of at most 10 000 euros."))
     plan = next((p for p in terms["payment_plans"] if p["id"] == request.payment_plan_id), None)
     if plan is None:
         raise SigningError("payment_plan", _l("Choose one of the payment plans."))

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 
-from amap.lib.i18n import _
-from amap.lib.money import parse_euros
+from amap.lib.i18n import _, get_language
+from amap.lib.money import format_cents, parse_euros
 from amap.lib.security import MIN_PASSWORD_LENGTH
 
 # Deliberately loose: the only real check of an address is a mail that arrives.
@@ -115,7 +115,7 @@ class Form:
             self.error(name, _("Enter an amount in euros, like 20 or 12,50."))
             return None
         if cents < minimum_cents:
-            self.error(name, _("Enter an amount of at least %(min)s cents.", min=minimum_cents))
+            self.error(name, _("Enter an amount of at least %(min)s.", min=format_cents(minimum_cents, get_language())))
             return None
         return cents
 

@@ -210,14 +210,14 @@ class OfferPaymentsController(Controller):
         offer = await managed(request, offer_id)
         rows = await services.subscription_rows(offer_id, local_today(offer["timezone"]))
         return exports.csv_response(exports.subscriptions_csv(rows, get_language()),
-                                    exports.filename(offer["name"], _("subscriptions")))
+                                    exports.filename(offer["name"], "subscriptions"))
 
     @get("/exports/payments.csv", name="export_payments")
     async def export_payments(self, request: Request, offer_id: FromPath[int]) -> Response[bytes]:
         offer = await managed(request, offer_id)
         payments = list(reversed(await services.payments_of(offer_id)))  # oldest first, as in a ledger
         return exports.csv_response(exports.payments_csv(payments, get_language(), offer["timezone"]),
-                                    exports.filename(offer["name"], _("payments")))
+                                    exports.filename(offer["name"], "payments"))
 
 
 class RemittanceController(Controller):

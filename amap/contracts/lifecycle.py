@@ -21,7 +21,9 @@ from amap.contracts.tables import (
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.i18n import _l
 
-TIERS = ("reduced", "standard", "solidarity")
+TIER_LABELS = {"reduced": _l("Reduced"), "standard": _l("Standard"), "solidarity": _l("Solidarity")}
+"""The sliding scale, cheapest first: the one list of price tiers and their names."""
+TIERS = tuple(TIER_LABELS)
 MAX_QUANTITY = 10
 HOLDING = ("waiting", "active")  # a household holds at most one of these per share of an offer
 

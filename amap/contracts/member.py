@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from amap.accounts.tables import User
 from amap.contracts import lifecycle
 from amap.contracts.access import visible_offer
-from amap.contracts.lifecycle import MAX_QUANTITY, TIERS, SigningError, SignRequest
+from amap.contracts.lifecycle import MAX_QUANTITY, TIER_LABELS, TIERS, SigningError, SignRequest
 from amap.contracts.tables import (
     Offer,
     OfferShare,
@@ -25,7 +25,6 @@ from amap.lib.i18n import _, _l
 from amap.lib.money import parse_euros
 from amap.lib.web import form_data, notice, page, see_other
 
-TIER_LABELS = {"reduced": _l("Reduced"), "standard": _l("Standard"), "solidarity": _l("Solidarity")}
 METHOD_LABELS = {"cheque": _l("cheques made out to"), "transfer": _l("bank transfer to"), "cash": _l("cash to")}
 
 

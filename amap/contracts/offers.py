@@ -36,10 +36,9 @@ MISSED_DELIVERY_RULES = {
 FREQUENCIES = {
     "weekly": _l("Every week"),
     "fortnightly": _l("Every other week"),
-    "monthly": _l("Once a month (the first such day of the month)"),
+    "monthly": _l("Once a month, on the first such weekday of the month"),
 }
 PAYMENT_METHODS = {"cheque": _l("Cheques"), "transfer": _l("Bank transfer"), "cash": _l("Cash")}
-TIERS = {"reduced": _l("Reduced"), "standard": _l("Standard"), "solidarity": _l("Solidarity")}
 MAX_REFERENTS = 2
 
 

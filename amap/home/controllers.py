@@ -8,7 +8,8 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from amap.accounts.tables import Household, User
-from amap.contracts.member import TIER_LABELS, offer_details
+from amap.contracts.lifecycle import TIER_LABELS
+from amap.contracts.member import offer_details
 from amap.contracts.tables import Offer, Subscription
 from amap.farms.tables import Farm, FarmSupply
 from amap.groups.services import groups_by_id, next_distribution, places_of

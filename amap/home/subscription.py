@@ -9,7 +9,8 @@ from litestar.response import Redirect, Template
 from amap.accounts.tables import Household
 from amap.contracts import lifecycle
 from amap.contracts.access import can_manage_offer, visible_subscription
-from amap.contracts.member import METHOD_LABELS, TIER_LABELS
+from amap.contracts.lifecycle import TIER_LABELS
+from amap.contracts.member import METHOD_LABELS
 from amap.contracts.tables import (
     Amendment,
     Installment,

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from amap.contracts.access import managed_offer
-from amap.contracts.member import TIER_LABELS
+from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.tables import Offer
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today

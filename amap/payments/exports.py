@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from litestar.response import Response
 
-from amap.contracts.member import TIER_LABELS
+from amap.contracts.lifecycle import TIER_LABELS
 from amap.lib.i18n import _
 from amap.payments.services import METHOD_NAMES
 

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from amap.contracts import lifecycle, offers
 from amap.contracts.access import managed_offer
+from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.manage.forms import read_delivery, read_plan, read_rhythm, read_share, read_terms, terms_form
 from amap.contracts.tables import (
     Offer,
@@ -77,7 +78,7 @@ class OfferManageController(Controller):
                 Offer.id == offer["renewed_from"]).first(),
             "weekdays": [(str(i), weekday_name(i, language)) for i in range(7)],
             "natures": offers.NATURES, "rules": offers.MISSED_DELIVERY_RULES, "frequencies": offers.FREQUENCIES,
-            "methods": offers.PAYMENT_METHODS, "tiers": offers.TIERS,
+            "methods": offers.PAYMENT_METHODS, "tiers": TIER_LABELS,
             "problems": [],
             "terms_form": terms_form(offer), "delivery_form": Form(),
             "rhythm_form": Form({"weekday": str(weekday), "frequency": frequency}),
@@ -260,4 +261,4 @@ class OfferManageController(Controller):
                     plans=[{**plan, "first_due_on": date.fromisoformat(plan["first_due_on"])}
                            for plan in snapshot["payment_plans"]],
                     natures=offers.NATURES, rules=offers.MISSED_DELIVERY_RULES, methods=offers.PAYMENT_METHODS,
-                    tiers=offers.TIERS)
+                    tiers=TIER_LABELS)

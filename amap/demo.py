@@ -10,6 +10,7 @@ from faker import Faker
 from amap.accounts.services import create_user
 from amap.accounts.tables import User
 from amap.demo_contracts import load_season
+from amap.distributions.calendar import sync_group
 from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.groups.services import appoint_coordinator, join_group
 from amap.groups.tables import Group, Membership, Place
@@ -143,4 +144,5 @@ async def load_demo(seed: int = 2009, today: date | None = None) -> dict[str, st
         await load_season(farms=farms, group_id=group_id, households=households,
                           member=(member, await household_of(member)), coordinator=coordinator,
                           today=today or local_today(), rng=rng)
+        await sync_group(group_id)
     return LOGINS

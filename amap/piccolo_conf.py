@@ -30,5 +30,6 @@ APP_REGISTRY = AppRegistry(
         "amap.network.piccolo_app",
         "amap.contracts.piccolo_app",
         "amap.payments.piccolo_app",
+        "amap.distributions.piccolo_app",
     ]
 )

@@ -24,4 +24,10 @@ def schedule(timezone: str = "Europe/Paris") -> list[ScheduledJob]:
             trigger=CronTrigger(minute="*/15", timezone=timezone),
             description="Delete expired sessions and login counters",
         ),
+        ScheduledJob(
+            name="sync-calendars",
+            func="jobs.calendars:sync_distribution_calendars",
+            trigger=CronTrigger(minute=5, timezone=timezone),
+            description="Create the distributions and deliveries of newly published contracts",
+        ),
     ]

@@ -33,6 +33,7 @@ class Offer(Table, tablename="offer"):
     min_quantity_per_delivery = Integer(default=0)  # variable nature only
     min_quantity_per_season = Integer(default=0)  # variable nature only
     missed_delivery_rule = Varchar(length=12, default="catch_up")  # catch_up | shared_loss
+    shifts_allowed = Integer(default=0)  # absences per season a member may move to a later delivery
     charter = Text(default="")
     status = Varchar(length=10, default="draft")  # draft | open | closed
     version = Integer(default=1)  # the version members sign now (see OfferVersion)

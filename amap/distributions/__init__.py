@@ -1,0 +1,2 @@
+"""Distribution days: the calendar, what each contract delivers, harvest announcements, the
+risk-sharing ledger, absences and the sign-off sheet."""

@@ -88,3 +88,16 @@ async def test_demo_season_has_signed_contracts_payments_a_waiting_list_and_tier
     assert 'data-testid="my-contracts"' in home.text and "Légumes" in home.text
     offers = await client.get("/contracts")
     assert "Pain au levain" in offers.text  # left for the demo member to sign
+
+
+async def test_demo_has_a_season_of_distributions_announced_ticked_one_reduced_one_cancelled():
+    from datetime import date
+
+    from amap.distributions.tables import Absence, Announcement, CollectionEvent, Delivery, Distribution
+
+    await load_demo(today=date(2026, 11, 28))
+    assert await Distribution.count() == 26
+    outcomes = {row["outcome"] for row in await Delivery.select(Delivery.outcome)}
+    assert outcomes == {"planned", "delivered", "reduced", "cancelled"}
+    assert await Announcement.count() > 10 and await CollectionEvent.count() > 50
+    assert await Absence.count() == 1

@@ -26,11 +26,22 @@ import amap
 from amap.accounts.controllers import LoginController, PasswordResetController, ProfileController
 from amap.accounts.sessions import RotatingSessionConfig
 from amap.admin.controllers import AdminController
+from amap.api.absences import ApiAbsencesController
+from amap.api.announcements import ApiAnnouncementsController
 from amap.api.contracts import ApiContractsController
 from amap.api.controllers import ApiMeController
+from amap.api.distributions import ApiDistributionsController
 from amap.contracts.committee import CommitteeContractsController
 from amap.contracts.manage import NewOfferController, OfferManageController, ShareTypeController
 from amap.contracts.member import ContractsController, SubscribeController
+from amap.distributions.absences import AbsencesController
+from amap.distributions.deliveries import DeliveryController
+from amap.distributions.delivery_note import DeliveryNoteController
+from amap.distributions.feed import CalendarFeedController, CalendarLinkController
+from amap.distributions.ledger_pages import OfferLedgerController
+from amap.distributions.pages import DistributionsController
+from amap.distributions.sheet import SheetController, sheet_worker
+from amap.distributions.uploads import UploadController
 from amap.errors import http_error, server_error
 from amap.groups.committee import CommitteeController, GroupSettingsController
 from amap.groups.controllers import HouseholdController, InvitationController
@@ -74,8 +85,11 @@ PAGE_CONTROLLERS = [
     OfferPaymentsController,
     RemittanceController,
     NewOfferController, OfferManageController, ShareTypeController,
+    DeliveryController, UploadController, OfferLedgerController, DeliveryNoteController,
+    DistributionsController, CalendarLinkController, CalendarFeedController,
+    AbsencesController, SheetController, sheet_worker,
 ]
-API_CONTROLLERS = [ApiMeController, ApiContractsController]
+API_CONTROLLERS = [ApiMeController, ApiContractsController, ApiDistributionsController, ApiAbsencesController, ApiAnnouncementsController]
 
 
 @asynccontextmanager

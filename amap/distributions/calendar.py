@@ -2,8 +2,8 @@
 
 Every date of a published offer's calendar is a delivery at the group's distribution of that
 day; the distribution is created at the group's place for that weekday the first time a
-contract needs it. `sync_group` is idempotent: the app calls it after publishing, the worker
-calls it daily, and running it twice changes nothing.
+contract needs it. `sync_group` is idempotent: the distribution pages and the API call it before
+showing a group's calendar (so a contract just published appears at once), the worker hourly.
 """
 
 from __future__ import annotations

@@ -49,6 +49,18 @@ class Delivery(Table, tablename="delivery"):
     recorded_at = Timestamptz(null=True, default=None)
 
 
+class DeliveryOutcome(Table, tablename="delivery_outcome"):
+    """Each time a delivery's outcome is recorded or corrected: the history behind Delivery's columns."""
+
+    delivery = ForeignKey(references=Delivery, index=True)
+    outcome = Varchar(length=10)
+    delivered_percent = Integer(default=100)
+    missing = Text(default="")
+    cause = Text(default="")
+    recorded_by = ForeignKey(references=User, null=True, default=None)
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
 class Announcement(Table, tablename="announcement"):
     """What one share type holds at one delivery, as the farmer posts it."""
 

@@ -11,10 +11,12 @@ from amap.accounts.tables import Household, User
 from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.member import offer_details
 from amap.contracts.tables import Offer, Subscription
+from amap.distributions import services as distributions
+from amap.distributions.pages import announcement_view, describe_change
 from amap.farms.tables import Farm, FarmSupply
 from amap.groups.services import groups_by_id, next_distribution, places_of
 from amap.groups.tables import Group, Membership, Place
-from amap.lib.access import current, requires_login
+from amap.lib.access import Principal, current, requires_login
 from amap.lib.dates import local_today
 from amap.lib.db import database_ok, utcnow
 from amap.lib.web import page
@@ -52,6 +54,33 @@ async def my_contracts(household_id: int | None, today) -> list[dict]:
     return rows
 
 
+async def next_real_distribution(principal: Principal, groups: dict[int, dict]) -> dict | None:
+    """The next distribution of the member's groups that is not cancelled (from today in each group's
+    own time), with what the household collects there, its published shares and any cancellation
+    on the way; None when the groups have no calendar yet (no contract published)."""
+    group_ids = sorted(principal.member_groups)
+    coming = await distributions.next_distributions(
+        group_ids, {group_id: local_today(groups[group_id]["timezone"]) for group_id in group_ids})
+    cancelled = [row for row in coming if row["status"] == "cancelled"]
+    distribution = next((row for row in coming if row["status"] != "cancelled"), None)
+    if distribution is None:
+        return None
+    collection = []
+    if principal.household_id is not None:
+        collection = await distributions.collections([distribution["id"]], [principal.household_id],
+                                                     include_other_weeks=True)
+    announced = await distributions.announcements_of(sorted({c.delivery_id for c in collection if c.collects}))
+    shares = {(c.delivery_id, c.offer_share_id): announcement_view(a)
+              for c in collection for a in announced.get(c.delivery_id, []) if a["offer_share"] == c.offer_share_id}
+    others = sorted({c.shared_with for c in collection if c.shared_with})
+    names = {row["id"]: row["name"] for row in await Household.select(Household.id, Household.name).where(
+        Household.id.is_in(others))} if others else {}
+    changes = (await distributions.changes_of([distribution["id"]])).get(distribution["id"], [])
+    return {"distribution": distribution, "group": groups[distribution["group"]], "collection": collection,
+            "shares": shares, "household_names": names, "changes": [describe_change(c) for c in changes],
+            "cancelled_before": [row for row in cancelled if row["held_on"] <= distribution["held_on"]]}
+
+
 class PublicController(Controller):
     @get("/", name="home")
     async def home(self, request: Request) -> Template:
@@ -85,12 +114,14 @@ class MeController(Controller):
         group_ids = sorted(principal.member_groups | principal.pending_groups | principal.coordinator_groups
                            | principal.farm_groups)
         groups = await groups_by_id(group_ids)
-        now = utcnow()
         upcoming = []
-        for place in await places_of(sorted(principal.member_groups)):
-            group = groups[place["group"]]
-            upcoming.append((group, next_distribution(place, group["timezone"], now)))
-        upcoming.sort(key=lambda item: item[1].starts)
+        coming = await next_real_distribution(principal, groups)
+        if coming is None:  # no calendar yet: the usual day of the group's places
+            now = utcnow()
+            for place in await places_of(sorted(principal.member_groups)):
+                group = groups[place["group"]]
+                upcoming.append((group, next_distribution(place, group["timezone"], now)))
+            upcoming.sort(key=lambda item: item[1].starts)
         household = None
         adults: list[dict] = []
         if principal.household_id is not None:
@@ -99,5 +130,5 @@ class MeController(Controller):
                 User.household == principal.household_id
             ).order_by(User.id)
         contracts = await my_contracts(principal.household_id, local_today())
-        return page(request, "home/me.html", groups=groups, upcoming=upcoming, household=household, adults=adults,
-                    contracts=contracts)
+        return page(request, "home/me.html", groups=groups, coming=coming, upcoming=upcoming, household=household,
+                    adults=adults, contracts=contracts)

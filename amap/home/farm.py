@@ -7,6 +7,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from amap.contracts.offers import farm_offers, farm_share_types
+from amap.distributions.tables import Delivery
 from amap.farms.access import chosen_farm, my_farms
 from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.lib.access import current, requires_farmer
@@ -17,6 +18,15 @@ from amap.lib.web import form_data, notice, page, see_other
 from amap.payments.services import farm_overview
 
 PROFILE_FIELDS = ("name", "production", "description", "address", "practices")
+
+
+async def coming_deliveries(farm_id: int, today, limit: int = 6) -> list[dict]:
+    """The farm's next deliveries, to announce the share and print the delivery note."""
+    return await Delivery.select(
+        Delivery.id, Delivery.outcome, Delivery.distribution, Delivery.distribution.held_on.as_alias("held_on"),
+        Delivery.offer.name.as_alias("offer_name"), Delivery.distribution.group.name.as_alias("group_name"),
+    ).where((Delivery.offer.farm == farm_id) & (Delivery.distribution.held_on >= today)
+            & (Delivery.distribution.status == "planned")).order_by(Delivery.distribution.held_on).limit(limit)
 
 
 class FarmController(Controller):
@@ -39,6 +49,7 @@ class FarmController(Controller):
                     **await farm_overview(farm["id"], local_today()),
                     form=form or Form({key: str(farm[key]) for key in PROFILE_FIELDS}),
                     offers=await farm_offers(farm["id"]), share_types=await farm_share_types(farm["id"]),
+                    coming=await coming_deliveries(farm["id"], local_today()),
                     share_type_form=Form())
 
     @get("", name="farm")

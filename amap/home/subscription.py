@@ -21,6 +21,7 @@ from amap.contracts.tables import (
     PaymentPlan,
     SubscriptionQuantity,
 )
+from amap.distributions.ledger_pages import ledger_context
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
@@ -76,6 +77,7 @@ async def subscription_context(request: Request, subscription_id: int) -> dict:
         "tiers": TIER_LABELS,
         "methods": METHOD_LABELS,
         "method_names": METHOD_NAMES,
+        **await ledger_context(subscription, offer, today),
     }
 
 

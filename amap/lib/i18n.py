@@ -51,6 +51,15 @@ def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
     return text % {"num": n, **values}
 
 
+def template_gettext(message: str) -> str:
+    """For Jinja's newstyle gettext, which does the % formatting itself."""
+    return translations(get_language()).gettext(message)
+
+
+def template_ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(get_language()).ngettext(singular, plural, n)
+
+
 def lazy_gettext(message: str) -> LazyProxy:
     """For texts defined at import time (labels, choices), translated when shown."""
     return LazyProxy(gettext, message, enable_cache=False)

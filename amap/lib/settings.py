@@ -46,6 +46,8 @@ class Settings:
     """sqlite:///path or postgresql://user:pass@host/db (DATABASE_URL)."""
     secret_key: str = field(repr=False)
     """Signs CSRF tokens (AMAP_SECRET); generated and kept in the data folder when unset."""
+    upload_dir: Path
+    """Folder for uploaded photos of the shares, <data folder>/uploads when unset (AMAP_UPLOAD_DIR)."""
     base_url: str = "http://127.0.0.1:8000"
     """Public address used in e-mailed links (AMAP_BASE_URL)."""
     allowed_hosts: tuple[str, ...] = ("*",)
@@ -79,6 +81,7 @@ class Settings:
             data_dir=data_dir,
             database_url=database_url,
             secret_key=env.get("AMAP_SECRET") or _load_or_create_secret(data_dir),
+            upload_dir=Path(env.get("AMAP_UPLOAD_DIR") or data_dir / "uploads"),
             base_url=(env.get("AMAP_BASE_URL") or cls.base_url).rstrip("/"),
             allowed_hosts=hosts or ("*",),
             debug=_bool(env.get("AMAP_DEBUG"), False),

@@ -44,7 +44,7 @@ def make_environment(directory: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(i18n.template_gettext, i18n.template_ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(money=_money, date=_date, time=_time, datetime=_datetime, weekday=_weekday)
     env.globals.update(language=i18n.get_language, LANGUAGES=i18n.LANGUAGES, pop_notices=pop_notices)
     return env

@@ -14,6 +14,7 @@ PHONE = {"width": 360, "height": 740}  # the phone of docs/design.md, "Phone fir
 NAV_TESTIDS = (
     "nav-me",
     "nav-contracts",
+    "nav-distributions",
     "nav-committee",
     "nav-farm",
     "nav-network",

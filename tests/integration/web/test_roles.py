@@ -17,9 +17,9 @@ EXPECTED = {
     None:    [303, 303, 303, 303, 303, 303, 303],
 }
 NAV = {
-    "alice": {"nav-me", "nav-contracts", "nav-profile", "nav-logout"},
-    "carol": {"nav-me", "nav-contracts", "nav-profile", "nav-logout", "nav-committee"},
-    "dan": {"nav-me", "nav-profile", "nav-logout", "nav-farm"},
+    "alice": {"nav-me", "nav-contracts", "nav-distributions", "nav-profile", "nav-logout"},
+    "carol": {"nav-me", "nav-contracts", "nav-distributions", "nav-profile", "nav-logout", "nav-committee"},
+    "dan": {"nav-me", "nav-distributions", "nav-profile", "nav-logout", "nav-farm"},
     "nina": {"nav-me", "nav-profile", "nav-logout", "nav-network"},
     "ada": {"nav-me", "nav-profile", "nav-logout", "nav-committee", "nav-farm", "nav-network", "nav-admin"},
     None: {"nav-login"},

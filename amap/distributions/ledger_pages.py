@@ -1,0 +1,109 @@
+"""The ledger on the pages: a subscription's section on `/subscriptions/{id}`, and `/offers/{id}/ledger`,
+the same figures per contract for the farm and the committee, where the committee records the
+compensations it decides (nothing is refunded or charged silently)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from amap.contracts.access import managed_offer
+from amap.contracts.lifecycle import TIER_LABELS
+from amap.contracts.tables import Offer
+from amap.distributions.ledger import STATUSES, load_ledger
+from amap.distributions.season import OUTCOMES
+from amap.distributions.tables import LedgerEntry
+from amap.lib.access import current, ensure, requires_login
+from amap.lib.dates import format_date, local_today
+from amap.lib.forms import Form
+from amap.lib.i18n import _, get_language
+from amap.lib.money import format_cents
+from amap.lib.web import form_data, notice, page, see_other
+
+log = logging.getLogger(__name__)
+
+MAX_COMPENSATION_CENTS = 1_000_000  # 10,000 euros: anything above is a typing slip
+
+
+def quantity_text(number: object) -> str:
+    """An item's quantity as the reader writes it: 1,5 in French."""
+    text = str(number)
+    return text.replace(".", ",") if get_language() == "fr" else text
+
+
+async def ledger_context(subscription: dict, offer: dict, today: date) -> dict:
+    """What templates/distributions/_ledger.html needs for one subscription (`offer` with its id,
+    nature and missed_delivery_rule); the ledger is None while the household holds no place."""
+    found = await load_ledger(offer, today, subscription_id=subscription["id"])
+    return {"ledger": found.subscriptions[0] if found.subscriptions else None, "ledger_statuses": STATUSES,
+            "ledger_rule": offer["missed_delivery_rule"], "quantity_text": quantity_text}
+
+
+def read_entry(form: Form, subscription_ids: set[int], delivery_ids: set[int]) -> dict:
+    subscription = form.choice("subscription", [str(i) for i in subscription_ids])
+    delivery = form.choice("delivery", [str(i) for i in delivery_ids], required=False)
+    amount = form.euros("amount", minimum_cents=-MAX_COMPENSATION_CENTS)  # negative: owed by the household
+    if amount is not None and amount == 0:
+        form.error("amount", _("Enter an amount other than zero."))
+    elif amount is not None and abs(amount) > MAX_COMPENSATION_CENTS:
+        form.error("amount", _("Enter an amount of at most %(max)s.",
+                               max=format_cents(MAX_COMPENSATION_CENTS, get_language())))
+    note = form.text("note", max_length=1000)
+    return {"subscription": int(subscription) if subscription.isdigit() else None,
+            "delivery": int(delivery) if delivery.isdigit() else None, "amount_cents": amount, "note": note}
+
+
+class OfferLedgerController(Controller):
+    path = "/offers/{offer_id:int}/ledger"
+    guards = [requires_login]  # who manages which offer is decided per offer: managed_offer()
+
+    async def _offer(self, request: Request, offer_id: int) -> dict:
+        await managed_offer(current(request), offer_id)
+        return await Offer.select(
+            Offer.all_columns(), Offer.farm.name.as_alias("farm_name"), Offer.farm.slug.as_alias("farm_slug"),
+            Offer.group.name.as_alias("group_name"), Offer.group.timezone.as_alias("timezone"),
+        ).where(Offer.id == offer_id).first()
+
+    async def _render(self, request: Request, offer: dict, *, form: Form | None = None,
+                      status_code: int = 200) -> Template:
+        today = local_today(offer["timezone"])
+        ledger = await load_ledger(offer, today)
+        return page(request, "distributions/ledger.html", status_code=status_code, offer=offer, ledger=ledger,
+                    chart=ledger.chart(), today=today, statuses=STATUSES, outcomes=OUTCOMES, tiers=TIER_LABELS,
+                    may_compensate=current(request).coordinates(offer["group"]), form=form or Form(),
+                    quantity_text=quantity_text,
+                    subscription_options=[
+                        (str(item.subscription["id"]), f"{item.subscription['household_name']} · "
+                                                       f"{item.subscription['share_name']}")
+                        for item in ledger.subscriptions],
+                    delivery_options=[(str(row.delivery_id), format_date(row.held_on, get_language(), "medium"))
+                                      for row in ledger.days if row.delivery_id is not None],
+                    entries=sorted((entry | {"household_name": item.subscription["household_name"]}
+                                    for item in ledger.subscriptions for entry in item.entries),
+                                   key=lambda entry: (entry["recorded_at"], entry["id"])))
+
+    @get("", name="offer_ledger")
+    async def show(self, request: Request, offer_id: FromPath[int]) -> Template:
+        return await self._render(request, await self._offer(request, offer_id))
+
+    @post("/entries")
+    async def compensate(self, request: Request, offer_id: FromPath[int]) -> Template | Redirect:
+        """The committee records a compensation it decided: owed to the household (positive) or by it."""
+        principal = current(request)
+        offer = await self._offer(request, offer_id)
+        ensure(principal.coordinates(offer["group"]))
+        ledger = await load_ledger(offer, local_today(offer["timezone"]))
+        form = Form(await form_data(request))
+        entry = read_entry(form, {item.subscription["id"] for item in ledger.subscriptions},
+                           {row.delivery_id for row in ledger.days if row.delivery_id is not None})
+        if not form.ok:
+            return await self._render(request, offer, form=form, status_code=400)
+        await LedgerEntry.insert(LedgerEntry(recorded_by=principal.id, **entry))
+        log.info("ledger entry for subscription %s: %s cents recorded by user %s", entry["subscription"],
+                 entry["amount_cents"], principal.id)
+        notice(request, _("The compensation is recorded in the household's ledger."))
+        return see_other(f"/offers/{offer_id}/ledger#compensations")

@@ -1,0 +1,170 @@
+"""What happened to an offer's deliveries, read in bulk: the contract's calendar, each delivery's
+outcome and published announcements, the catch-ups, and who held a share on which date.
+
+The ledger (amap.distributions.ledger), the announcement page and the delivery note build on
+these rows; a fixed number of queries reads them, whatever the number of deliveries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from amap.contracts.tables import OfferDelivery, Subscription, SubscriptionQuantity
+from amap.distributions.tables import Announcement, Delivery
+from amap.lib.i18n import _l
+
+OUTCOMES = {
+    "planned": _l("Planned"),
+    "delivered": _l("Delivered as planned"),
+    "reduced": _l("Delivered reduced"),
+    "cancelled": _l("Cancelled"),
+}
+"""How a delivery ended, as recorded on the Delivery row."""
+
+HOLDING_STATUSES = ("active", "ended")  # subscriptions that hold or held a place; waiting ones receive nothing
+
+
+@dataclass(frozen=True)
+class Announced:
+    """A published announcement for one share type at one delivery."""
+
+    offer_share: int
+    items: list[dict]
+    note: str
+    photo: str
+    value_cents: int
+    priced: bool  # at least one item carries a unit price: the share's value is known
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """A Delivery row as the ledger reads it, with its published announcements by share."""
+
+    id: int
+    due_on: date
+    held_on: date
+    outcome: str
+    delivered_percent: int
+    missing: str
+    cause: str
+    catch_up_for: int | None
+    announced: dict[int, Announced] = field(default_factory=dict)
+
+    @property
+    def made(self) -> bool:
+        return self.outcome in ("delivered", "reduced")
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One date of the contract's calendar, its delivery and the catch-up that makes it up."""
+
+    due_on: date
+    delivery: DeliveryRecord | None  # None until the distribution calendar is synced
+    catch_up: DeliveryRecord | None = None  # the latest catch-up not itself cancelled
+
+
+def holds_on(subscription: dict, day: date) -> bool:
+    """The subscription had a place on that day: from its first delivery, until it ended."""
+    first = subscription["first_delivery_on"]
+    return (subscription["status"] in HOLDING_STATUSES and first is not None and first <= day
+            and (subscription["ended_on"] is None or day < subscription["ended_on"]))
+
+
+def units_on(subscription: dict, quantities: dict[date, int], day: date, variable: bool) -> int:
+    """Shares the household receives on that day: the per-date quantity of a variable contract."""
+    if not holds_on(subscription, day):
+        return 0
+    return quantities.get(day, 0) if variable else subscription["quantity"]
+
+
+def calendar_days(dates: Iterable[date], deliveries: Iterable[DeliveryRecord]) -> list[CalendarDay]:
+    """The contract's dates, each with its regular delivery and its live catch-up (catch-ups always
+    point at the cancelled regular delivery; one that is itself cancelled leaves the debt owed)."""
+    regular: dict[date, DeliveryRecord] = {}
+    catch_ups: dict[int, list[DeliveryRecord]] = defaultdict(list)
+    for delivery in deliveries:
+        if delivery.catch_up_for is None:
+            regular.setdefault(delivery.due_on, delivery)
+        elif delivery.outcome != "cancelled":
+            catch_ups[delivery.catch_up_for].append(delivery)
+    days = []
+    for day in sorted(set(dates)):
+        delivery = regular.get(day)
+        live = sorted(catch_ups.get(delivery.id, []), key=lambda d: (d.held_on, d.id)) if delivery else []
+        days.append(CalendarDay(day, delivery, live[-1] if live else None))
+    return days
+
+
+def clean_items(items: object) -> list[dict]:
+    """Items with every key present (rows written by hand or by the demo may lack some)."""
+    return [{"name": str(entry.get("name", "")), "quantity": str(entry.get("quantity", "0")),
+             "unit": str(entry.get("unit", "")), "unit_price_cents": entry.get("unit_price_cents")}
+            for entry in (items if isinstance(items, list) else []) if isinstance(entry, dict)]
+
+
+def _announced(row: dict) -> Announced:
+    items = clean_items(row["items"])
+    return Announced(offer_share=row["offer_share"], items=items, note=row["note"], photo=row["photo"],
+                     value_cents=row["value_cents"],
+                     priced=any(item.get("unit_price_cents") is not None for item in items))
+
+
+async def delivery_records(offer_id: int) -> list[DeliveryRecord]:
+    """Every Delivery row of the offer with its published announcements: two queries."""
+    rows = await Delivery.select(
+        Delivery.id, Delivery.due_on, Delivery.distribution.held_on.as_alias("held_on"), Delivery.outcome,
+        Delivery.delivered_percent, Delivery.missing, Delivery.cause, Delivery.catch_up_for,
+        Delivery.distribution.status.as_alias("distribution_status"),
+    ).where(Delivery.offer == offer_id)
+    published: dict[int, dict[int, Announced]] = defaultdict(dict)
+    for row in await Announcement.select(
+        Announcement.delivery, Announcement.offer_share, Announcement.items, Announcement.note,
+        Announcement.photo, Announcement.value_cents,
+    ).where((Announcement.delivery.offer == offer_id) & Announcement.published_at.is_not_null()
+            ).output(load_json=True):
+        published[row["delivery"]][row["offer_share"]] = _announced(row)
+    return [DeliveryRecord(id=row["id"], due_on=row["due_on"], held_on=row["held_on"], outcome=_outcome(row),
+                           delivered_percent=row["delivered_percent"], missing=row["missing"], cause=row["cause"],
+                           catch_up_for=row["catch_up_for"], announced=published.get(row["id"], {}))
+            for row in rows]
+
+
+def _outcome(row: dict) -> str:
+    """A delivery still planned at a distribution the committee cancelled did not take place: it
+    is read as cancelled (and follows the contract's rule) until the farm records otherwise."""
+    if row["outcome"] == "planned" and row["distribution_status"] == "cancelled":
+        return "cancelled"
+    return row["outcome"]
+
+
+async def offer_calendar(offer_id: int) -> list[CalendarDay]:
+    dates = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
+        OfferDelivery.offer == offer_id)]
+    return calendar_days(dates, await delivery_records(offer_id))
+
+
+async def holders(offer_id: int, subscription_id: int | None = None) -> tuple[list[dict], dict[int, dict[date, int]]]:
+    """The subscriptions that hold or held a place, with household and share names, and the per-date
+    quantities of each (variable contracts): two queries."""
+    where = ((Subscription.offer == offer_id) & Subscription.status.is_in(list(HOLDING_STATUSES))
+             & Subscription.first_delivery_on.is_not_null())
+    quantity_where = SubscriptionQuantity.subscription.offer == offer_id
+    if subscription_id is not None:
+        where &= Subscription.id == subscription_id
+        quantity_where &= SubscriptionQuantity.subscription == subscription_id
+    subscriptions = await Subscription.select(
+        Subscription.id, Subscription.household, Subscription.household.name.as_alias("household_name"),
+        Subscription.co_household.name.as_alias("co_household_name"), Subscription.offer_share,
+        Subscription.offer_share.share_type.name.as_alias("share_name"), Subscription.tier, Subscription.quantity,
+        Subscription.status, Subscription.price_cents, Subscription.first_delivery_on, Subscription.ended_on,
+    ).where(where).order_by(Subscription.household.name).order_by(Subscription.id)
+    quantities: dict[int, dict[date, int]] = defaultdict(dict)
+    for row in await SubscriptionQuantity.select(
+            SubscriptionQuantity.subscription, SubscriptionQuantity.delivers_on, SubscriptionQuantity.quantity,
+    ).where(quantity_where):
+        quantities[row["subscription"]][row["delivers_on"]] = row["quantity"]
+    return subscriptions, quantities

@@ -1,0 +1,317 @@
+"""The sign-off sheet of a distribution day: one line per household with what it collects from each
+farm, ticks recorded as events (undone by a later event, replayed safely from a phone that was
+offline), and the closing where the shares nobody collected are donated or kept.
+
+The sheet is read in a fixed number of queries, whatever the number of households (a test counts
+them)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+from uuid import uuid4
+
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from amap.accounts.tables import Household
+from amap.contracts.tables import Offer, Subscription
+from amap.distributions import services
+from amap.distributions.absences import absence_columns, distribution_columns
+from amap.distributions.tables import Absence, CollectionEvent, Delivery, Distribution
+from amap.groups.committee import chosen_group
+from amap.lib.access import current, ensure, requires_coordinator
+from amap.lib.dates import local_today
+from amap.lib.db import utcnow, write_transaction
+from amap.lib.forms import Form
+from amap.lib.i18n import _
+from amap.lib.web import form_data, notice, page, see_other
+
+TEMPLATE = "distributions/sheet.html"
+FATES = ("donated", "kept")
+EVENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+WORKER = Path(__file__).resolve().parents[2] / "static" / "sw-sheet.js"
+
+
+def folded(text: str) -> str:
+    """Lowercase without accents, so that "heloise" finds "Héloïse" (static/js/sheet.js does the same)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+@dataclass
+class Share:
+    farm_name: str
+    share_name: str
+    quantity: int
+    offer_id: int
+    catch_up_of: date | None = None  # a catch-up delivery making up that day
+    shifted_from: date | None = None  # moved here from an absence on that day
+    moves_on: bool = False  # the household is away and this share moves to the contract's next delivery
+
+
+@dataclass
+class Line:
+    """One household on the sheet. Its state is its latest event: open, collected, donated or kept."""
+
+    household_id: int
+    name: str
+    shares: list[Share] = field(default_factory=list)
+    absence: dict | None = None
+    collected_by: str = ""
+    collects_for: list[tuple[int, str]] = field(default_factory=list)  # (household, name) collected on their line
+    shared_with: list[tuple[int, str]] = field(default_factory=list)  # a contract held together, on the other line
+    state: str = "open"
+
+    @property
+    def expected(self) -> bool:
+        """Someone collects this household's shares here (itself, a named person, a taker, or
+        nobody yet for an offered share): the line has a tick box."""
+        return bool(self.shares) and (self.absence is None or self.absence["choice"] in ("collector", "offered"))
+
+    @property
+    def search(self) -> str:
+        names = [self.name, self.collected_by, *(name for _id, name in self.collects_for)]
+        return folded(" ".join(name for name in names if name))
+
+
+@dataclass
+class Sheet:
+    lines: list[Line]
+    cancelled: list[dict]  # deliveries cancelled that day
+
+    def line(self, household_id: int) -> Line | None:
+        return next((line for line in self.lines if line.household_id == household_id), None)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        expected = [line for line in self.lines if line.expected]
+        return {"expected": len(expected), **{state: sum(1 for line in expected if line.state == state)
+                                              for state in ("collected", "donated", "kept", "open")}}
+
+    @property
+    def uncollected(self) -> list[Line]:
+        return [line for line in self.lines if line.expected and line.state == "open"]
+
+
+async def _shifted_here(distribution: dict, deliveries: list[dict], movable: set[int]) -> list[tuple[int, Share]]:
+    """Shares moved here: a contract's next delivery after a day its household was away with
+    "shifted" gives it that day's shares too."""
+    offers = {d["offer"] for d in deliveries if d["catch_up_for"] is None and d["offer"] in movable}
+    if not offers:
+        return []
+    earlier = await Delivery.select(
+        Delivery.offer, Delivery.distribution, Delivery.distribution.held_on.as_alias("held_on"),
+    ).where(Delivery.offer.is_in(sorted(offers)) & Delivery.catch_up_for.is_null() & (Delivery.outcome != "cancelled")
+            & (Delivery.distribution.held_on < distribution["held_on"]))
+    previous: dict[int, dict] = {}  # per contract, its last delivery before today
+    for row in earlier:
+        if row["offer"] not in previous or row["held_on"] > previous[row["offer"]]["held_on"]:
+            previous[row["offer"]] = row
+    if not previous:
+        return []
+    days = {row["distribution"]: row["held_on"] for row in previous.values()}
+    away = await Absence.select(Absence.household, Absence.distribution).where(
+        Absence.distribution.is_in(sorted(days)) & (Absence.choice == "shifted") & Absence.withdrawn_at.is_null())
+    if not away:
+        return []
+    wanted = {(row["household"], row["distribution"]) for row in away}
+    found = await services.collections(sorted(days), {row["household"] for row in away})
+    return [(c.household_id, Share(c.farm_name, c.share_name, c.quantity, c.offer_id,
+                                   shifted_from=days[c.distribution_id]))
+            for c in found if (c.household_id, c.distribution_id) in wanted and c.outcome != "cancelled"
+            and previous.get(c.offer_id, {}).get("distribution") == c.distribution_id]
+
+
+async def read_sheet(distribution: dict) -> Sheet:
+    """Every line of the sheet with its state, sorted by household name."""
+    deliveries = await services.deliveries_of([distribution["id"]])
+    found = [c for c in await services.collections([distribution["id"]]) if c.outcome != "cancelled"]
+    catch_up_of = {d["id"]: d["catch_up_of_on"] for d in deliveries}
+    # Two households holding a contract "together" both collect it: one share, listed on the
+    # subscriber's line; the other household's line points there.
+    pairs: dict[tuple[int, int], int] = {}
+    for c in found:
+        pairs[(c.subscription_id, c.delivery_id)] = pairs.get((c.subscription_id, c.delivery_id), 0) + 1
+    together = sorted({sub for (sub, _delivery), count in pairs.items() if count > 1})
+    holders = {row["id"]: row["household"] for row in await Subscription.select(
+        Subscription.id, Subscription.household).where(Subscription.id.is_in(together))} if together else {}
+    movable = {row["id"] for row in await Offer.select(Offer.id).where(
+        Offer.id.is_in(sorted({d["offer"] for d in deliveries}) or [-1]) & (Offer.shifts_allowed > 0))}
+
+    lines: dict[int, Line] = {}
+
+    def line_of(household_id: int) -> Line:
+        return lines.setdefault(household_id, Line(household_id, ""))
+
+    for c in found:
+        if c.subscription_id in holders and holders[c.subscription_id] != c.household_id:
+            pair = (c.shared_with, "")
+            if pair not in line_of(c.household_id).shared_with:
+                line_of(c.household_id).shared_with.append(pair)
+            continue
+        line_of(c.household_id).shares.append(Share(c.farm_name, c.share_name, c.quantity, c.offer_id,
+                                                     catch_up_of=catch_up_of.get(c.delivery_id)))
+    for household_id, share in await _shifted_here(distribution, deliveries, movable):
+        line_of(household_id).shares.append(share)
+
+    names: dict[int, str] = {}
+    for absence in await Absence.select(*absence_columns()).where(
+            (Absence.distribution == distribution["id"]) & Absence.withdrawn_at.is_null()).order_by(Absence.id):
+        if absence["household"] not in lines:
+            continue  # nothing to collect that day
+        line = line_of(absence["household"])
+        line.absence = absence
+        names[absence["household"]] = absence["household_name"]
+        helper = absence["collector_household"] or absence["taken_by_household"]
+        if helper:
+            names[helper] = absence["collector_household_name"] or absence["taken_by_name"]
+            line.collected_by = names[helper]
+            line_of(helper).collects_for.append((absence["household"], absence["household_name"]))
+        elif absence["collector_name"]:
+            line.collected_by = _("%(name)s (guest)", name=absence["collector_name"])
+        if absence["choice"] == "shifted":
+            for share in line.shares:
+                share.moves_on = share.offer_id in movable and share.shifted_from is None
+
+    missing = sorted(set(lines) - set(names) | {other for line in lines.values() for other, _n in line.shared_with})
+    if missing:
+        names |= {row["id"]: row["name"] for row in await Household.select(Household.id, Household.name).where(
+            Household.id.is_in(missing))}
+    for line in lines.values():
+        line.name = names.get(line.household_id, "")
+        line.shared_with = [(other, names.get(other, "")) for other, _n in line.shared_with]
+        line.shares.sort(key=lambda s: (s.farm_name, s.share_name, s.catch_up_of or date.min,
+                                        s.shifted_from or date.min))
+    for event in await CollectionEvent.select(CollectionEvent.household, CollectionEvent.action).where(
+            CollectionEvent.distribution == distribution["id"]).order_by(CollectionEvent.id):
+        if event["household"] in lines:
+            lines[event["household"]].state = "open" if event["action"] == "undone" else event["action"]
+    return Sheet(lines=sorted(lines.values(), key=lambda line: (folded(line.name), line.household_id)),
+                 cancelled=[d for d in deliveries if d["outcome"] == "cancelled"])
+
+
+async def record(distribution_id: int, household_id: int, action: str, event_id: str, user_id: int) -> bool:
+    """Record a tick or its undoing; False when this event id is already recorded (a replay)."""
+    rows = await CollectionEvent.insert(CollectionEvent(
+        distribution=distribution_id, household=household_id, action=action, client_event_id=event_id,
+        recorded_by=user_id,
+    )).on_conflict(target=CollectionEvent.client_event_id, action="DO NOTHING").returning(CollectionEvent.id)
+    return bool(rows)
+
+
+async def close(distribution_id: int, fates: dict[int, str], user_id: int) -> bool:
+    """Close the sheet: each share nobody collected is donated or kept. False if already closed."""
+    async with write_transaction():
+        closed = await Distribution.update({Distribution.closed_at: utcnow(), Distribution.closed_by: user_id}).where(
+            (Distribution.id == distribution_id) & Distribution.closed_at.is_null()).returning(Distribution.id)
+        if not closed:
+            return False
+        if fates:
+            await CollectionEvent.insert(*[CollectionEvent(
+                distribution=distribution_id, household=household_id, action=fate, client_event_id=str(uuid4()),
+                recorded_by=user_id) for household_id, fate in fates.items()])
+    return True
+
+
+def wants_fragment(request: Request) -> bool:
+    return (request.headers.get("hx-request") == "true" and not request.headers.get("hx-boosted")
+            and not request.headers.get("hx-history-restore-request"))
+
+
+@get("/distributions/sheet-worker.js", name="sheet_worker", include_in_schema=False)
+async def sheet_worker() -> Response[bytes]:
+    """The service worker that keeps sheets for offline use. Served under /distributions/ so that
+    its scope covers the sheets (a script under /static/ could only control /static/)."""
+    return Response(WORKER.read_bytes(), media_type="text/javascript",
+                    headers={"Service-Worker-Allowed": "/distributions/", "Cache-Control": "no-cache"})
+
+
+class SheetController(Controller):
+    path = "/distributions"
+    guards = [requires_coordinator]
+
+    async def _distribution(self, request: Request, distribution_id: int) -> dict:
+        distribution = await Distribution.select(
+            *distribution_columns(), Distribution.closed_by.name.as_alias("closed_by_name"),
+        ).where(Distribution.id == distribution_id).first()
+        ensure(distribution is not None and current(request).coordinates(distribution["group"]))
+        return distribution
+
+    def _context(self, distribution: dict, sheet: Sheet, *, q: str = "", close_form: Form | None = None) -> dict:
+        wanted = folded(q.strip())
+        return {"distribution": distribution, "sheet": sheet, "counts": sheet.counts, "q": q, "oob": False,
+                "lines": [line for line in sheet.lines if wanted in line.search],
+                "close_form": close_form or Form()}
+
+    @get("/sheet", name="current_sheet")
+    async def current_sheet(self, request: Request, group: FromQuery[str | None] = None) -> Redirect:
+        """Today's sheet, else the last one, else the next one: the link a volunteer bookmarks."""
+        chosen, _groups = await chosen_group(current(request), group)
+        today = local_today(chosen["timezone"])
+        mine = (Distribution.group == chosen["id"]) & (Distribution.status == "planned")
+        found = await Distribution.select(Distribution.id).where(mine & (Distribution.held_on <= today)).order_by(
+            Distribution.held_on, ascending=False).first() or await Distribution.select(Distribution.id).where(
+            mine).order_by(Distribution.held_on).first()
+        ensure(found is not None)
+        return see_other(f"/distributions/{found['id']}/sheet")
+
+    @get("/{distribution_id:int}/sheet", name="sheet")
+    async def show(self, request: Request, distribution_id: FromPath[int], q: FromQuery[str] = "") -> Template:
+        distribution = await self._distribution(request, distribution_id)
+        sheet = await read_sheet(distribution)
+        return page(request, TEMPLATE, **self._context(distribution, sheet, q=q))
+
+    @post("/{distribution_id:int}/sheet/ticks")
+    async def tick(self, request: Request, distribution_id: FromPath[int]) -> Template | Redirect:
+        """A tick ("collected") or its undoing ("undone"). The client's event id makes it idempotent:
+        an offline phone may send the same tick twice, it is recorded once."""
+        distribution = await self._distribution(request, distribution_id)
+        form = Form(await form_data(request))
+        household_id = form.integer("household", minimum=1, maximum=2**31 - 1)
+        action = form.choice("action", ("collected", "undone"))
+        event_id = form.get("client_event_id") or str(uuid4())  # a form posted without JavaScript
+        if not EVENT_ID.match(event_id):
+            form.error("client_event_id", _("This tick's identifier is not valid."))
+        if not form.ok:
+            raise ValidationException(detail="; ".join(form.errors.values()))
+        sheet = await read_sheet(distribution)
+        line = sheet.line(household_id)
+        ensure(line is not None and line.expected)
+        if await record(distribution_id, household_id, action, event_id, current(request).id):
+            line.state = "open" if action == "undone" else "collected"
+        q = form.get("q")
+        if not wants_fragment(request):
+            search = f"?{urlencode({'q': q})}" if q else ""
+            return see_other(f"/distributions/{distribution_id}/sheet{search}#line-{household_id}")
+        context = self._context(distribution, sheet, q=q)
+        return HTMXBlockTemplate(template_name=TEMPLATE, block_names=["sheet_line", "sheet_counts", "sheet_closing"],
+                                 context={**context, "line": line, "oob": True}, headers={"Vary": "HX-Request"})
+
+    @post("/{distribution_id:int}/sheet/close")
+    async def close_sheet(self, request: Request, distribution_id: FromPath[int]) -> Template | Redirect:
+        distribution = await self._distribution(request, distribution_id)
+        if distribution["closed_at"] is not None:
+            notice(request, _("This sheet is already closed."), "error")
+            return see_other(f"/distributions/{distribution_id}/sheet")
+        sheet = await read_sheet(distribution)
+        form = Form(await form_data(request))
+        fates = {}
+        for line in sheet.uncollected:
+            fates[line.household_id] = form.choice(f"fate-{line.household_id}", FATES)
+            if f"fate-{line.household_id}" in form.errors:
+                form.errors[f"fate-{line.household_id}"] = _("Choose whether the share of %(household)s is donated or "
+                                                             "kept.", household=line.name)
+        if not form.ok:
+            return page(request, TEMPLATE, status_code=400, **self._context(distribution, sheet, close_form=form))
+        if await close(distribution_id, fates, current(request).id):
+            notice(request, _("The sheet is closed."))
+        else:
+            notice(request, _("This sheet is already closed."), "error")
+        return see_other(f"/distributions/{distribution_id}/sheet")

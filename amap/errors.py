@@ -29,8 +29,10 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if _wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return Response({"status_code": status, "detail": exc.detail}, status_code=status,
-                        media_type=MediaType.JSON, headers=headers)
+        body = {"status_code": status, "detail": exc.detail}
+        if status == 400 and exc.extra:
+            body["errors"] = exc.extra  # which field was wrong, from Litestar's validation
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?next={quote(target)}", status_code=303)

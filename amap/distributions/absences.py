@@ -21,7 +21,7 @@ from amap.distributions.tables import Absence, Delivery, Distribution
 from amap.groups.tables import Membership
 from amap.lib.access import Principal, current, ensure, requires_login
 from amap.lib.dates import format_date, format_time, local_today
-from amap.lib.db import utcnow, write_transaction
+from amap.lib.db import is_unique_violation, utcnow, write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _, _l, get_language, ngettext
 from amap.lib.web import form_data, notice, page, see_other
@@ -171,6 +171,18 @@ async def declare(declaration: Declaration, distributions: list[dict], now: date
         errors[field] = _("This distribution is cancelled.")
     if errors:
         raise AbsenceError(errors)
+    try:
+        return await _insert_absences(declaration, planned, choice, collector_name, collector_household, now, field,
+                                      single=len(distributions) == 1)
+    except Exception as error:
+        if is_unique_violation(error):  # the same absence declared twice at the same moment
+            raise AbsenceError({field: _("An absence is already declared for this distribution: withdraw it "
+                                         "first to change it.")}) from error
+        raise
+
+
+async def _insert_absences(declaration: Declaration, planned: list[dict], choice: str, collector_name: str,
+                           collector_household: int | None, now: datetime, field: str, *, single: bool) -> list[int]:
     async with write_transaction():
         declared = {row["distribution"] for row in await Absence.select(Absence.distribution).where(
             (Absence.household == declaration.household_id) & Absence.withdrawn_at.is_null()
@@ -178,7 +190,7 @@ async def declare(declaration: Declaration, distributions: list[dict], now: date
         wanted = [d for d in planned if d["id"] not in declared]
         if not wanted:
             raise AbsenceError({field: _("An absence is already declared for this distribution: withdraw it "
-                                         "first to change it.") if len(distributions) == 1 else
+                                         "first to change it.") if single else
                                 _("Absences are already declared for every distribution of these dates.")})
         if choice == "shifted":
             await _check_shifts(declaration.household_id, wanted, field)

@@ -38,6 +38,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def is_unique_violation(error: BaseException) -> bool:
+    """A unique constraint refused the write (two requests raced for the same row)."""
+    import sqlite3
+
+    if isinstance(error, sqlite3.IntegrityError):
+        return "UNIQUE" in str(error)
+    return type(error).__name__ == "UniqueViolationError"  # asyncpg, without importing it on SQLite
+
+
 async def database_ok() -> bool:
     try:
         rows = await engine().run_ddl("SELECT 1 AS ok")

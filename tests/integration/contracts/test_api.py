@@ -87,3 +87,12 @@ async def test_subscriptions_are_listed_for_their_household_farm_and_committee_o
     for who in ("bob", "fanny", "erin"):
         response = await client.get(f"/api/v1/subscriptions/{mine['id']}", headers=await bearer(world, who))
         assert response.status_code == 404
+
+
+async def test_a_schema_error_names_the_field(client, world):
+    offer = await add_offer(world)
+    response = await client.post(f"/api/v1/contracts/{offer.offer}/subscriptions",
+                                 json={"offer_share_id": "lots", "payment_plan_id": 1, "charter_accepted": True},
+                                 headers=await bearer(world, "alice"))
+    assert response.status_code == 400
+    assert "offer_share_id" in str(response.json()["errors"])

@@ -394,3 +394,22 @@ async def test_the_api_answers_404_for_another_groups_distribution_and_401_witho
                                     json={"distribution_id": 999999, "choice": "donated"})
     assert (other.status_code, anonymous.status_code, missing.status_code) == (404, 401, 404)
     assert await Absence.count() == 0
+
+
+async def test_the_database_itself_refuses_a_second_active_absence_for_the_same_day(world):
+    from datetime import date, time
+
+    import pytest
+
+    from amap.distributions.tables import Absence, Distribution
+    from amap.lib.db import is_unique_violation, utcnow
+
+    day = (await Distribution.insert(Distribution(group=world.tilleuls, held_on=date(2027, 5, 6),
+                                                  starts_at=time(18, 30), ends_at=time(20, 0))
+                                     ).returning(Distribution.id))[0]["id"]
+    household = world.households["alice"]
+    await Absence.insert(Absence(household=household, distribution=day, choice="donated", withdrawn_at=utcnow()))
+    await Absence.insert(Absence(household=household, distribution=day, choice="donated"))  # the withdrawn one is history
+    with pytest.raises(Exception) as refused:
+        await Absence.insert(Absence(household=household, distribution=day, choice="offered"))
+    assert is_unique_violation(refused.value)

@@ -258,8 +258,8 @@ async def renew(offer_id: int, by_user: int) -> tuple[int, bool]:
             farm=offer["farm"], group=offer["group"], name=next_season_name(offer["name"]), **year_later,
             nature=offer["nature"], min_quantity_per_delivery=offer["min_quantity_per_delivery"],
             min_quantity_per_season=offer["min_quantity_per_season"],
-            missed_delivery_rule=offer["missed_delivery_rule"], charter=offer["charter"],
-            renewed_from=offer_id, created_by=by_user,
+            missed_delivery_rule=offer["missed_delivery_rule"], shifts_allowed=offer["shifts_allowed"],
+            charter=offer["charter"], renewed_from=offer_id, created_by=by_user,
         )).returning(Offer.id)
         new_id = rows[0]["id"]
         old_days = [row["delivers_on"] for row in await deliveries(offer_id)]

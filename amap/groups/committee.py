@@ -154,6 +154,7 @@ class GroupSettingsController(Controller):
         values = {key: str(group[key]) for key in ("name", "description", "city", "contact_email", "timezone", "language")}
         values["membership_fee"] = f"{group['membership_fee_cents'] / 100:.2f}".replace(".", ",")
         values["accepts_members_at_once"] = "on" if group["accepts_members_at_once"] else ""
+        values["absence_notice_hours"] = str(group["absence_notice_hours"])
         weekdays = [(str(i), weekday_name(i, get_language())) for i in range(7)]
         return page(request, "groups/settings.html", status_code=status_code, group=group, groups=groups,
                     places=places, form=form or Form(values), place_form=place_form or Form(),
@@ -177,6 +178,8 @@ class GroupSettingsController(Controller):
             Group.language: form.choice("language", LANGUAGES),
             Group.membership_fee_cents: form.euros("membership_fee", required=False),
             Group.accepts_members_at_once: form.checkbox("accepts_members_at_once"),
+            Group.absence_notice_hours: form.integer("absence_notice_hours", minimum=0, maximum=14 * 24)
+            if form.get("absence_notice_hours") else 48,
         }
         if not form.ok:
             return await self._render(request, slug, form=form, status_code=400)

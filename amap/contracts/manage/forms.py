@@ -17,7 +17,8 @@ LONGEST_SEASON_DAYS = 2 * 366
 MAX_PRICE_CENTS = 100_000  # per delivery and unit
 MAX_CAPACITY = 10_000
 TERM_FIELDS = ("name", "starts_on", "ends_on", "signup_opens_on", "signup_closes_on", "nature",
-               "min_quantity_per_delivery", "min_quantity_per_season", "missed_delivery_rule", "charter")
+               "min_quantity_per_delivery", "min_quantity_per_season", "missed_delivery_rule", "shifts_allowed",
+               "charter")
 
 
 def day(form: Form, name: str, missing: str | None = None) -> date | None:
@@ -69,6 +70,7 @@ def read_terms(form: Form) -> dict:
         "min_quantity_per_delivery": 0,
         "min_quantity_per_season": 0,
         "missed_delivery_rule": form.choice("missed_delivery_rule", MISSED_DELIVERY_RULES),
+        "shifts_allowed": form.integer("shifts_allowed", minimum=0, maximum=52) if form.get("shifts_allowed") else 0,
         "charter": form.text("charter", max_length=20_000),
     }
     if terms["nature"] == "variable":

@@ -544,3 +544,14 @@ async def test_the_farm_dashboard_lists_its_offers_with_links(client, world):
     page = await client.get("/farm")
     assert 'data-testid="farm-offers"' in page.text and f'href="/offers/{offer.offer}/manage"' in page.text
     assert 'href="/farm/offers/new?farm=ferme-tilleuls"' in page.text
+
+
+async def test_the_farmer_sets_how_many_absences_may_be_moved_to_a_later_delivery(client, world):
+    await login(client, "dan@example.org")
+    offer_id = await created_offer(client, world)
+    response = await post_form(client, f"/offers/{offer_id}/manage", {**SEASON, "shifts_allowed": "2"})
+    assert response.status_code == 303
+    assert (await Offer.objects().get(Offer.id == offer_id)).shifts_allowed == 2
+    refused = await post_form(client, f"/offers/{offer_id}/manage", {**SEASON, "shifts_allowed": "deux"})
+    assert refused.status_code == 400 and 'href="#shifts_allowed"' in refused.text
+    assert (await Offer.objects().get(Offer.id == offer_id)).shifts_allowed == 2

@@ -65,10 +65,10 @@ async def test_treasurer_records_the_membership_fee_and_sets_the_fee(client, wor
     assert (await post_form(client, f"/committee/canal/members/{world.memberships['erin']}/fee")).status_code == 404
     settings = await post_form(client, "/committee/tilleuls/settings", {
         "name": "AMAP des Tilleuls", "timezone": "Europe/Paris", "language": "fr", "membership_fee": "12,50",
-        "accepts_members_at_once": "on"})
+        "accepts_members_at_once": "on", "absence_notice_hours": "24"})
     assert settings.status_code == 303
     group = await Group.objects().get(Group.id == world.tilleuls)
-    assert (group.membership_fee_cents, group.accepts_members_at_once) == (1250, True)
+    assert (group.membership_fee_cents, group.accepts_members_at_once, group.absence_notice_hours) == (1250, True, 24)
     refused = await post_form(client, "/committee/tilleuls/settings", {
         "name": "AMAP des Tilleuls", "timezone": "Europe/Paris", "language": "fr", "membership_fee": "douze"})
     assert refused.status_code == 400 and 'href="#membership_fee"' in refused.text

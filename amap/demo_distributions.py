@@ -1,4 +1,4 @@
-"""The demo's distribution days: past ones announced, ticked and one reduced, one cancelled;
+"""The demo's distribution days: past ones announced, the last ones ticked, one reduced, one cancelled;
 absences of the demo member; an announcement for the next one."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def share_items(offer_name: str, share_name: str, rng: random.Random) -> list[di
         return [{"name": n, "quantity": 1, "unit": u, "unit_price_cents": p} for n, u, p in BREAD]
     factor = 1.0 if share_name == "Panier complet" else 0.6
     chosen = rng.sample(WINTER_VEGETABLES, 5)
-    return [{"name": n, "quantity": round(rng.choice([0.5, 1, 1.5, 2]) * factor, 2), "unit": u,
+    return [{"name": n, "quantity": round(rng.choice([1, 1.5, 2, 2.5]) * factor, 2), "unit": u,
              "unit_price_cents": p} for n, u, p in chosen]
 
 
@@ -43,7 +43,7 @@ async def load_distribution_days(*, group_id: int, member_household: int, coordi
     shares = await OfferShare.select(OfferShare.id, OfferShare.offer, OfferShare.share_type.name.as_alias("name"))
     now = utcnow()
 
-    announced = {d["id"] for d in past[-6:]} | ({upcoming[0]["id"]} if upcoming else set())
+    announced = {d["id"] for d in past} | ({upcoming[0]["id"]} if upcoming else set())
     for delivery in deliveries:
         if delivery["distribution"] not in announced:
             continue

@@ -35,6 +35,11 @@ def _weekday(number: int) -> str:
     return dates.weekday_name(number, i18n.get_language())
 
 
+def _colon() -> str:
+    """A colon as the reader's language writes it: French puts a (non-breaking) space before it."""
+    return "\u00a0: " if i18n.get_language() == "fr" else ": "
+
+
 def make_environment(directory: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(directory),
@@ -46,5 +51,5 @@ def make_environment(directory: Path) -> Environment:
     )
     env.install_gettext_callables(i18n.template_gettext, i18n.template_ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(money=_money, date=_date, time=_time, datetime=_datetime, weekday=_weekday)
-    env.globals.update(language=i18n.get_language, LANGUAGES=i18n.LANGUAGES, pop_notices=pop_notices)
+    env.globals.update(colon=_colon, language=i18n.get_language, LANGUAGES=i18n.LANGUAGES, pop_notices=pop_notices)
     return env

@@ -330,9 +330,9 @@ async def test_moving_a_share_needs_a_contract_that_allows_it_and_counts_what_is
         assert refused.status_code == 400 and 'id="choice-error"' in refused.text
         await Offer.update({Offer.shifts_allowed: 1}).where(Offer.id == offer.offer)
         page = await client.get("/distributions/absences")
-        assert "Légumes 2027: 1" in page.text.split('data-testid="shifts-left"')[1].split("</small>")[0]
+        assert "Légumes 2027\xa0: 1" in page.text.split('data-testid="shifts-left"')[1].split("</small>")[0]
         assert (await declare(client, eighth, "shifted")).status_code == 303
-        assert "Légumes 2027: 0" in (await client.get("/distributions/absences")).text
+        assert "Légumes 2027\xa0: 0" in (await client.get("/distributions/absences")).text
         used_up = await declare(client, fifteenth, "shifted")
         assert used_up.status_code == 400 and 'id="choice-error"' in used_up.text
     assert await Absence.count().where(Absence.choice == "shifted") == 1

@@ -142,7 +142,7 @@ async def test_a_new_photo_replaces_the_old_file(client, world):
 @pytest.mark.parametrize(("name", "content", "media_type", "message"), [
     ("photo.jpg", GIF, "image/jpeg", "JPEG, PNG"),  # a GIF calling itself a JPEG: the bytes decide
     ("notes.png", b"<svg onload=alert(1)>", "image/png", "JPEG, PNG"),
-    ("big.png", PNG + b"\x00" * (5 * 1024 * 1024), "image/png", "5 MB"),
+    ("big.png", PNG + b"\x00" * (5 * 1024 * 1024), "image/png", "5 Mo"),
 ])
 async def test_a_bad_photo_is_refused_and_nothing_is_written(client, world, name, content, media_type, message):
     offer, delivery = await week_one(world)

@@ -50,8 +50,8 @@ async def test_the_note_counts_each_share_type_with_variable_quantities_and_mult
     note = await client.get(f"/distributions/{await distribution_on(world, FIRST)}/delivery-note?farm=ferme-tilleuls")
     assert note.status_code == 200 and 'data-testid="delivery-note"' in note.text and "data-print" in note.text
     assert units(note.text, veg_offer.full_share) == 2 and units(note.text, veg_offer.half_share) == 2
-    assert "Carottes: 3 kg" in row(note.text, veg_offer.full_share)  # 1,5 kg × 2 full shares
-    assert "Carottes: 1,5 kg" in row(note.text, veg_offer.half_share)  # 0,75 kg × 2 half shares
+    assert "Carottes\xa0: 3 kg" in row(note.text, veg_offer.full_share)  # 1,5 kg × 2 full shares
+    assert "Carottes\xa0: 1,5 kg" in row(note.text, veg_offer.half_share)  # 0,75 kg × 2 half shares
     assert units(note.text, eggs.full_share) == 4  # Alice's boxes for that date
     eighth = await client.get(f"/distributions/{await distribution_on(world, EIGHTH)}/delivery-note?farm=ferme-tilleuls")
     assert units(eighth.text, eggs.full_share) == 1 and units(eighth.text, veg_offer.full_share) == 2

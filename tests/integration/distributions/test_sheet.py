@@ -78,7 +78,7 @@ async def test_the_sheet_lists_what_each_household_collects_sorted_by_name(clien
     assert page.status_code == 200
     lines = lines_of(page.text)
     assert list(lines) == ["Alice", "Bob", "Paula"]  # Carol's week is the next one
-    assert "Ferme des Tilleuls: <strong>Panier complet × 1</strong>" in lines["Alice"]
+    assert "Ferme des Tilleuls\xa0: <strong>Panier complet × 1</strong>" in lines["Alice"]
     assert "Panier complet × 3" in lines["Alice"]  # the eggs chosen for that date (same share names)
     assert "Panier complet × 2" in lines["Bob"]
     assert "Demi-panier × 1" in lines["Paula"]

@@ -11,6 +11,9 @@ Alice holds a full share (17 €), Bob two half shares (10 € each), Carol a fu
 15 April is cancelled and carried as a shared loss; 22 April is past but not recorded.
 """
 
+import html
+import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -279,8 +282,9 @@ async def test_the_contracts_ledger_page_shows_the_chart_and_the_households(clie
     await login(client, "dan@example.org")
     page = await client.get(f"/offers/{season.vegetables.offer}/ledger")
     assert page.status_code == 200
-    assert 'data-ledger-chart="{&#34;dates&#34;: [&#34;2027-04-01&#34;' in page.text
-    assert '<script src="/static/js/ledger-chart.js" defer></script>' in page.text
+    chart = json.loads(html.unescape(re.search(r'data-money-chart="([^"]*)"', page.text).group(1)))
+    assert chart["x"][0] == "2027-04-01" and chart["unit"] == "day" and len(chart["lines"]) == 2
+    assert '<script src="/static/js/money-chart.js" defer></script>' in page.text
     assert page.text.count('data-testid="offer-ledger-day"') == 6
     assert page.text.count('data-testid="offer-ledger-household"') == 3
     assert 'data-testid="offer-ledger-difference">-67,10' in page.text

@@ -77,11 +77,12 @@ async def test_the_farm_dashboard_shows_the_balances_table_and_the_chart_data(cl
     page = await client.get("/farm")
     assert page.status_code == 200
     assert f'href="/offers/{season.offer.offer}/payments"' in page.text
-    chart = re.search(r'data-testid="farm-chart"[^>]*data-chart="([^"]*)"', page.text)
+    chart = re.search(r'data-testid="farm-chart"[^>]*data-money-chart="([^"]*)"', page.text)
     data = json.loads(html.unescape(chart.group(1)))
-    assert data["months"][0] == "2027-03-01" and data["received"][:4] == [8840, 34840, 43680, None]
-    assert data["delivered"][-1] == 70200
+    received, delivered = data["lines"]
+    assert data["x"][0] == "2027-03-01" and data["unit"] == "month" and received[:4] == [8840, 34840, 43680, None]
+    assert delivered[-1] == 70200
     assert 'data-testid="farm-months"' in page.text  # the same figures as a table
-    assert '<script src="/static/js/farm-chart.js" defer></script>' in page.text
+    assert '<script src="/static/js/money-chart.js" defer></script>' in page.text
     other = await client.get("/me")
-    assert "farm-chart.js" not in other.text  # only the farm page loads the chart
+    assert "money-chart.js" not in other.text  # only the pages with a chart load it

@@ -31,5 +31,6 @@ APP_REGISTRY = AppRegistry(
         "amap.contracts.piccolo_app",
         "amap.payments.piccolo_app",
         "amap.distributions.piccolo_app",
+        "amap.roster.piccolo_app",
     ]
 )

@@ -18,6 +18,7 @@ class Group(Table, tablename="amap_group"):
     membership_fee_cents = Integer(default=0)  # per season, paid to the association itself
     accepts_members_at_once = Boolean(default=False)  # else the committee accepts each household
     absence_notice_hours = Integer(default=48)  # absences are declared at least this long before a distribution
+    shift_leave_notice_hours = Integer(default=72)  # after that, a volunteer offers a swap instead of leaving
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -1,0 +1,1 @@
+"""Volunteer rosters: roles and needs, slots, sign-ups and swaps, obligations, the committee."""

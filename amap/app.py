@@ -31,13 +31,13 @@ from amap.api.announcements import ApiAnnouncementsController
 from amap.api.contracts import ApiContractsController
 from amap.api.controllers import ApiMeController
 from amap.api.distributions import ApiDistributionsController
+from amap.api.roster import ApiRosterController
 from amap.contracts.committee import CommitteeContractsController
 from amap.contracts.manage import NewOfferController, OfferManageController, ShareTypeController
 from amap.contracts.member import ContractsController, SubscribeController
 from amap.distributions.absences import AbsencesController
 from amap.distributions.deliveries import DeliveryController
 from amap.distributions.delivery_note import DeliveryNoteController
-from amap.distributions.feed import CalendarFeedController, CalendarLinkController
 from amap.distributions.ledger_pages import OfferLedgerController
 from amap.distributions.pages import DistributionsController
 from amap.distributions.sheet import SheetController, sheet_worker
@@ -48,6 +48,7 @@ from amap.groups.controllers import HouseholdController, InvitationController
 from amap.groups.joining import JoinController
 from amap.home.controllers import MeController, PublicController
 from amap.home.farm import FarmController
+from amap.home.feed import CalendarFeedController, CalendarLinkController
 from amap.home.subscription import SubscriptionController
 from amap.lib import db
 from amap.lib.middleware import LanguageMiddleware, add_security_headers
@@ -58,6 +59,9 @@ from amap.notifications.mailer import ConsoleMailer
 from amap.payments.controllers import OfferPaymentsController, RemittanceController
 from amap.payments.households import HouseholdBalancesController
 from amap.principal import PrincipalMiddleware
+from amap.roster.committee import RosterCommitteeController
+from amap.roster.member import RosterController
+from amap.roster.responsibilities import GroupCommitteeController
 from amap.system.store import DatabaseStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,8 +92,11 @@ PAGE_CONTROLLERS = [
     DeliveryController, UploadController, OfferLedgerController, DeliveryNoteController,
     DistributionsController, CalendarLinkController, CalendarFeedController,
     AbsencesController, SheetController, sheet_worker,
+    RosterController,
+    RosterCommitteeController, GroupCommitteeController,
 ]
-API_CONTROLLERS = [ApiMeController, ApiContractsController, ApiDistributionsController, ApiAbsencesController, ApiAnnouncementsController]
+API_CONTROLLERS = [ApiMeController, ApiContractsController, ApiDistributionsController, ApiAbsencesController, ApiAnnouncementsController,
+                   ApiRosterController]
 
 
 @asynccontextmanager

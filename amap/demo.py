@@ -11,6 +11,7 @@ from amap.accounts.services import create_user
 from amap.accounts.tables import User
 from amap.demo_contracts import load_season
 from amap.demo_distributions import load_distribution_days
+from amap.demo_roster import load_roster
 from amap.distributions.calendar import sync_group
 from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.groups.services import appoint_coordinator, join_group
@@ -148,4 +149,6 @@ async def load_demo(seed: int = 2009, today: date | None = None) -> dict[str, st
         await sync_group(group_id)
         await load_distribution_days(group_id=group_id, member_household=await household_of(member),
                                      coordinator=coordinator, farmer=farmer, today=today or local_today(), rng=rng)
+        await load_roster(group_id=group_id, member=(member, await household_of(member)), coordinator=coordinator,
+                          households=households, today=today or local_today(), rng=rng)
     return LOGINS

@@ -30,4 +30,16 @@ def schedule(timezone: str = "Europe/Paris") -> list[ScheduledJob]:
             trigger=CronTrigger(minute=5, timezone=timezone),
             description="Create the distributions and deliveries of newly published contracts",
         ),
+        ScheduledJob(
+            name="roster-gap-alerts",
+            func="jobs.roster:record_roster_gap_alerts",
+            trigger=CronTrigger(hour=8, minute=0, timezone=timezone),
+            description="Alert coordinators to roster slots of the coming week with free places",
+        ),
+        ScheduledJob(
+            name="roster-reminders",
+            func="jobs.roster:record_shift_reminders",
+            trigger=CronTrigger(hour=8, minute=10, timezone=timezone),
+            description="Record a reminder two days before each shift",
+        ),
     ]

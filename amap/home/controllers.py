@@ -21,6 +21,7 @@ from amap.lib.dates import local_today
 from amap.lib.db import database_ok, utcnow
 from amap.lib.web import page
 from amap.payments.services import balances
+from amap.roster.signups import obligations, shifts_of
 
 
 async def group_page_context(group: dict) -> dict:
@@ -130,5 +131,8 @@ class MeController(Controller):
                 User.household == principal.household_id
             ).order_by(User.id)
         contracts = await my_contracts(principal.household_id, local_today())
+        shifts = await shifts_of(principal.household_id, local_today())
+        progress = await obligations(principal.member_groups | principal.coordinator_groups, principal.household_id,
+                                     local_today())
         return page(request, "home/me.html", groups=groups, coming=coming, upcoming=upcoming, household=household,
-                    adults=adults, contracts=contracts)
+                    adults=adults, contracts=contracts, shifts=shifts, obligations=progress)

@@ -15,6 +15,7 @@ NAV_TESTIDS = (
     "nav-me",
     "nav-contracts",
     "nav-distributions",
+    "nav-roster",
     "nav-committee",
     "nav-farm",
     "nav-network",

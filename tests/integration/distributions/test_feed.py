@@ -12,8 +12,8 @@ from icalendar import Calendar
 
 from amap.contracts import lifecycle
 from amap.distributions import changes
-from amap.distributions.feed import replace_token
 from amap.distributions.tables import CalendarToken
+from amap.home.feed import replace_token
 from amap.lib.security import token_digest
 from tests.integration.conftest import login, post_form
 from tests.integration.contracts.test_lifecycle import request_for

@@ -17,8 +17,9 @@ EXPECTED = {
     None:    [303, 303, 303, 303, 303, 303, 303],
 }
 NAV = {
-    "alice": {"nav-me", "nav-contracts", "nav-distributions", "nav-profile", "nav-logout"},
-    "carol": {"nav-me", "nav-contracts", "nav-distributions", "nav-profile", "nav-logout", "nav-committee"},
+    "alice": {"nav-me", "nav-contracts", "nav-distributions", "nav-roster", "nav-profile", "nav-logout"},
+    "carol": {"nav-me", "nav-contracts", "nav-distributions", "nav-roster", "nav-profile", "nav-logout",
+              "nav-committee"},
     "dan": {"nav-me", "nav-distributions", "nav-profile", "nav-logout", "nav-farm"},
     "nina": {"nav-me", "nav-profile", "nav-logout", "nav-network"},
     "ada": {"nav-me", "nav-profile", "nav-logout", "nav-committee", "nav-farm", "nav-network", "nav-admin"},

@@ -48,7 +48,8 @@ async def test_housekeeping_job_purges_expired_rows_and_is_safe_to_run_twice():
 
 async def test_worker_schedules_the_declared_jobs_and_stops_cleanly():
     scheduler = build_scheduler()
-    assert [job.id for job in scheduler.get_jobs()] == ["purge-expired", "sync-calendars"]
+    assert [job.id for job in scheduler.get_jobs()] == ["purge-expired", "sync-calendars", "roster-gap-alerts",
+                                                        "roster-reminders"]
     stop = asyncio.Event()
     task = asyncio.create_task(run_worker(stop))
     await asyncio.sleep(0.2)

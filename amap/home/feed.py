@@ -4,7 +4,9 @@ replaces or stops their secret link.
 What the feed carries: every distribution of the groups the user runs (committee) or supplies
 (farm), and those of their member groups where their household collects something; from 60 days
 back to 400 days ahead. Cancelled ones stay in it with STATUS:CANCELLED, so calendars update
-them instead of silently keeping the old event. Only the token's digest is stored.
+them instead of silently keeping the old event. The user's volunteer shifts are in it too, which
+is why it lives here, with the pages that bring several domains together. Only the token's digest
+is stored.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from amap.lib.i18n import LANGUAGES, _, set_language
 from amap.lib.security import new_token, token_digest
 from amap.lib.settings import get_settings
 from amap.lib.web import notice, page, see_other
+from amap.roster.signups import shifts_of
 
 FEED_PAST = timedelta(days=60)
 FEED_AHEAD = timedelta(days=400)
@@ -94,7 +97,7 @@ async def feed_distributions(user: dict, today: date) -> tuple[list[dict], dict[
 
 
 def render_feed(rows: list[dict], collected: dict[int, list[services.Collection]],
-                changes: dict[int, list[dict]], now: datetime) -> bytes:
+                changes: dict[int, list[dict]], now: datetime, shifts: list[dict] | None = None) -> bytes:
     base_url = get_settings().base_url
     host = urlsplit(base_url).hostname or "amap"
     calendar = Calendar()
@@ -123,9 +126,21 @@ def render_feed(rows: list[dict], collected: dict[int, list[services.Collection]
         if history:
             event.add("last-modified", history[-1]["changed_at"])
         calendar.add_component(event)
-    if rows:
-        calendar.add_missing_timezones(first_date=rows[0]["held_on"] - timedelta(days=366),
-                                       last_date=rows[-1]["held_on"] + timedelta(days=366))
+    for shift in shifts or []:  # the user's own roster shifts (amap.roster.signups.shifts_of)
+        event = Event()
+        event.add("uid", f"shift-{shift['signup_id']}@{host}")
+        event.add("dtstamp", now)
+        event.add("dtstart", shift["starts"])
+        event.add("dtend", shift["ends"])
+        event.add("summary", _("Shift: %(title)s", title=shift["title"]))
+        if shift["place"]:
+            event.add("location", shift["place"])
+        event.add("url", f"{base_url}/roster")
+        calendar.add_component(event)
+    days = [row["held_on"] for row in rows] + [shift["held_on"] for shift in shifts or []]
+    if days:
+        calendar.add_missing_timezones(first_date=min(days) - timedelta(days=366),
+                                       last_date=max(days) + timedelta(days=366))
     return calendar.to_ical()
 
 
@@ -141,7 +156,8 @@ class CalendarFeedController(Controller):
             set_language(user["language"])
         rows, collected = await feed_distributions(user, local_today())
         changes = await services.changes_of([row["id"] for row in rows])
-        return Response(render_feed(rows, collected, changes, utcnow()), media_type="text/calendar; charset=utf-8",
+        shifts = await shifts_of(None, local_today(), user_id=user["id"])
+        return Response(render_feed(rows, collected, changes, utcnow(), shifts), media_type="text/calendar; charset=utf-8",
                         headers={"Cache-Control": "private, max-age=900",
                                  "Content-Disposition": 'inline; filename="amap.ics"'})
 

@@ -1,0 +1,214 @@
+"""The member's side of the roster: open slots, signing up, leaving before the deadline, offering
+and taking swaps after it, and the shifts a household still owes this season."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from amap.groups.tables import Group
+from amap.lib.db import utcnow, write_transaction
+from amap.lib.i18n import _
+from amap.roster.obligations import progress
+from amap.roster.slots import free_place, take_place
+from amap.roster.tables import RosterEvent, Signup, Slot, SwapOffer
+
+ROSTER_AHEAD = timedelta(days=60)
+HOLDING = ("signed", "done", "no_show")  # statuses of a person who held the place on the day
+
+
+class Refused(Exception):
+    """A roster rule says no; the message is for the member."""
+
+
+class Full(Refused):
+    """The last place went to someone else."""
+
+
+def slot_columns() -> tuple:
+    """A slot with what it is (role or task), when and where, and its group's rules."""
+    return (Slot.all_columns(), Slot.role.name.as_alias("role_name"), Slot.task.title.as_alias("task_title"),
+            Slot.task.place.as_alias("task_place"), Slot.task.starts_at.as_alias("task_starts_at"),
+            Slot.distribution.starts_at.as_alias("distribution_starts_at"),
+            Slot.distribution.ends_at.as_alias("distribution_ends_at"), Slot.task.ends_at.as_alias("task_ends_at"),
+            Slot.distribution.place.name.as_alias("place_name"),
+            Slot.group.name.as_alias("group_name"), Slot.group.timezone.as_alias("timezone"),
+            Slot.group.shift_leave_notice_hours.as_alias("notice_hours"))
+
+
+def describe(row: dict) -> dict:
+    """Add the title, place, start and leaving deadline a page shows for a slot row."""
+    start = row["distribution_starts_at"] or row["task_starts_at"] or time(0, 0)
+    end = row["distribution_ends_at"] or row["task_ends_at"]
+    starts = datetime.combine(row["held_on"], start, tzinfo=ZoneInfo(row["timezone"]))
+    ends = datetime.combine(row["held_on"], end, tzinfo=starts.tzinfo) if end and end > start else starts + timedelta(
+        hours=2)
+    return {**row, "title": row["role_name"] or row["task_title"] or "",
+            "place": row["place_name"] or row["task_place"] or "", "starts": starts, "ends": ends,
+            "leave_until": starts - timedelta(hours=row["notice_hours"]),
+            "free": max(row["capacity"] - row["taken"], 0)}
+
+
+async def slot(slot_id: int) -> dict | None:
+    row = await Slot.select(*slot_columns()).where(Slot.id == slot_id).first()
+    return describe(row) if row else None
+
+
+async def names_on(slot_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The first names of the people on each slot."""
+    ids = sorted(set(slot_ids))
+    names: dict[int, list[str]] = {}
+    if ids:
+        for row in await Signup.select(Signup.slot, Signup.user.name.as_alias("name")).where(
+                Signup.slot.is_in(ids) & Signup.status.is_in(list(HOLDING))).order_by(Signup.signed_at):
+            names.setdefault(row["slot"], []).append((row["name"] or "").split(" ")[0])
+    return names
+
+
+async def open_slots(group_ids: Iterable[int], today: date, last: date | None = None) -> list[dict]:
+    """Slots with a free place from today: soonest first, then the emptiest."""
+    ids = sorted(group_ids)
+    if not ids:
+        return []
+    rows = await Slot.select(*slot_columns()).where(
+        Slot.group.is_in(ids) & (Slot.held_on >= today) & (Slot.held_on <= (last or today + ROSTER_AHEAD)))
+    slots = [describe(row) for row in rows if row["taken"] < row["capacity"]]
+    slots.sort(key=lambda s: (s["held_on"], -s["free"], s["starts"], s["title"], s["id"]))
+    names = await names_on(s["id"] for s in slots)
+    for s in slots:
+        s["names"] = names.get(s["id"], [])
+    return slots
+
+
+async def shifts_of(household_id: int | None, today: date, *, user_id: int | None = None) -> list[dict]:
+    """The coming shifts (status "signed") of a household, or of one person, soonest first."""
+    if household_id is None and user_id is None:
+        return []
+    who = Signup.user == user_id if user_id is not None else Signup.household == household_id
+    rows = await Signup.select(Signup.id, Signup.slot, Signup.user, Signup.status,
+                               Signup.user.name.as_alias("user_name")).where(
+        who & (Signup.status == "signed") & (Signup.slot.held_on >= today))
+    slots = {s["id"]: describe(s) for s in await Slot.select(*slot_columns()).where(
+        Slot.id.is_in([r["slot"] for r in rows]))} if rows else {}
+    offered = {r["signup"] for r in await SwapOffer.select(SwapOffer.signup).where(
+        SwapOffer.signup.is_in([r["id"] for r in rows]) & SwapOffer.taken_by.is_null()
+        & SwapOffer.withdrawn_at.is_null())} if rows else set()
+    shifts = [{**slots[r["slot"]], "signup_id": r["id"], "user_id": r["user"], "user_name": r["user_name"],
+               "swap_offered": r["id"] in offered} for r in rows]
+    return sorted(shifts, key=lambda s: (s["starts"], s["title"]))
+
+
+async def my_signup_on(slot_id: int, user_id: int) -> dict | None:
+    return await Signup.select().where(
+        (Signup.slot == slot_id) & (Signup.user == user_id) & (Signup.status == "signed")).first()
+
+
+async def obligations(group_ids: Iterable[int], household_id: int | None, today: date) -> list[dict]:
+    """The household's progress this season in each of these groups that asks for shifts, counted
+    by the committee's own rule (amap.roster.obligations.progress), so both sides read the same."""
+    if household_id is None:
+        return []
+    rows = []
+    for group in await Group.select(Group.id, Group.name).where(Group.id.is_in(sorted(group_ids) or [-1])).order_by(
+            Group.name):
+        mine = (await progress(group["id"], [household_id], today))[household_id]
+        if mine.owed:
+            rows.append({"id": group["id"], "group_name": group["name"], "owed": mine.owed, "done": mine.done,
+                         "coming": mine.upcoming, "no_shows": mine.no_shows, "behind": mine.behind})
+    return rows
+
+
+async def sign_up(slot_row: dict, user_id: int, household_id: int, today: date, *,
+                  signed_by: int | None = None) -> int:
+    """Take one place on the slot; returns the new sign-up's id. Raises Full for the last place lost."""
+    if slot_row["held_on"] < today:
+        raise Refused(_("This shift is over."))
+    async with write_transaction():
+        if await my_signup_on(slot_row["id"], user_id) is not None:
+            raise Refused(_("You are already on this shift."))
+        if not await take_place(slot_row["id"]):
+            raise Full(_("Someone took the last place a moment ago."))
+        rows = await Signup.insert(Signup(slot=slot_row["id"], user=user_id, household=household_id,
+                                          signed_by=signed_by)).returning(Signup.id)
+    return rows[0]["id"]
+
+
+def may_leave(slot_row: dict, now: datetime) -> bool:
+    return now < slot_row["leave_until"]
+
+
+async def leave(signup_id: int, slot_row: dict, now: datetime | None = None) -> None:
+    """Leave a shift before the group's notice; after it, the member offers a swap instead."""
+    now = now or utcnow()
+    if not may_leave(slot_row, now):
+        raise Refused(_("It is too late to leave this shift: offer a swap instead."))
+    async with write_transaction():
+        rows = await Signup.update({Signup.status: "left", Signup.ended_at: now}).where(
+            (Signup.id == signup_id) & (Signup.status == "signed")).returning(Signup.id)
+        if not rows:
+            raise Refused(_("You are no longer on this shift."))
+        await free_place(slot_row["id"])
+
+
+async def offer_swap(signup: dict, slot_row: dict, now: datetime | None = None) -> int:
+    """Offer one's place to the other members; returns the swap's id (the open one if already offered)."""
+    now = now or utcnow()
+    if signup["status"] != "signed" or slot_row["starts"] <= now:
+        raise Refused(_("This shift can no longer be swapped."))
+    async with write_transaction():
+        existing = await SwapOffer.select(SwapOffer.id).where(
+            (SwapOffer.signup == signup["id"]) & SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null()).first()
+        if existing:
+            return existing["id"]
+        swap_id = (await SwapOffer.insert(SwapOffer(signup=signup["id"], offered_at=now)).returning(SwapOffer.id)
+                   )[0]["id"]
+        await RosterEvent.insert(RosterEvent(group=slot_row["group"], kind="swap_offered",
+                                             key=f"swap_offered:{swap_id}", slot=slot_row["id"]))
+    return swap_id
+
+
+async def open_swaps(group_ids: Iterable[int], now: datetime) -> list[dict]:
+    """Swaps offered and not yet taken on coming slots of these groups."""
+    ids = sorted(group_ids)
+    if not ids:
+        return []
+    rows = await SwapOffer.select(SwapOffer.id, SwapOffer.signup.slot.as_alias("slot"),
+                                  SwapOffer.signup.user.as_alias("offered_by"),
+                                  SwapOffer.signup.user.name.as_alias("offered_by_name")).where(
+        SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null() & (SwapOffer.signup.status == "signed")
+        & SwapOffer.signup.slot.group.is_in(ids))
+    slots = {s["id"]: describe(s) for s in await Slot.select(*slot_columns()).where(
+        Slot.id.is_in([r["slot"] for r in rows]))} if rows else {}
+    swaps = [{**slots[r["slot"]], "swap_id": r["id"], "offered_by": r["offered_by"],
+              "offered_by_name": (r["offered_by_name"] or "").split(" ")[0]} for r in rows]
+    return sorted((s for s in swaps if s["starts"] > now), key=lambda s: (s["starts"], s["title"]))
+
+
+async def take_swap(swap_id: int, user_id: int, household_id: int, now: datetime | None = None) -> int:
+    """The first taker replaces the member who offered the swap; returns the taker's sign-up id.
+    The slot's count of places does not move: one person hands over to another."""
+    now = now or utcnow()
+    async with write_transaction():
+        swap = await SwapOffer.select(SwapOffer.id, SwapOffer.signup, SwapOffer.signup.slot.as_alias("slot"),
+                                      SwapOffer.signup.user.as_alias("offered_by"),
+                                      SwapOffer.signup.slot.group.as_alias("group")).where(
+            SwapOffer.id == swap_id).first()
+        if swap is None:
+            raise Refused(_("This swap no longer exists."))
+        if swap["offered_by"] == user_id or await my_signup_on(swap["slot"], user_id) is not None:
+            raise Refused(_("You are already on this shift."))
+        # Conditional: of two members taking the same swap at once, exactly one gets it.
+        taken = await SwapOffer.update({SwapOffer.taken_by: user_id, SwapOffer.taken_at: now}).where(
+            (SwapOffer.id == swap_id) & SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null()
+        ).returning(SwapOffer.id)
+        if not taken:
+            raise Full(_("Someone else took this swap a moment ago."))
+        await Signup.update({Signup.status: "swapped", Signup.ended_at: now}).where(Signup.id == swap["signup"])
+        signup_id = (await Signup.insert(Signup(slot=swap["slot"], user=user_id, household=household_id,
+                                                signed_at=now)).returning(Signup.id))[0]["id"]
+        # One event per person to tell: the unique key holds the person too.
+        await RosterEvent.insert(*[
+            RosterEvent(group=swap["group"], kind="swap_taken", key=f"swap_taken:{swap_id}:{who}", user=who,
+                        slot=swap["slot"]) for who in (swap["offered_by"], user_id)])
+    return signup_id

@@ -20,6 +20,12 @@ BEFORE_SEASON = time_machine.travel("2027-03-29 10:00 +02:00", tick=False)
 ROSTER = "/committee/tilleuls/roster"
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """The assertions below read the English wording of the pages."""
+    client.headers["accept-language"] = "en"
+
+
 @pytest.fixture
 def before_season():
     with BEFORE_SEASON:

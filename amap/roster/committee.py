@@ -21,7 +21,7 @@ from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
 from amap.roster.events import record_invitations
 from amap.roster.obligations import progress
-from amap.roster.slots import free_place, sync_slots, take_place
+from amap.roster.slots import free_place, is_live, sync_slots, take_place
 from amap.roster.tables import Obligation, RosterRole, RosterTask, Signup, Slot
 
 GRID_WEEKS = 8
@@ -45,7 +45,7 @@ async def grid(group_id: int, starts_on: date, ends_on: date) -> tuple[list[dict
     slots = await Slot.select(Slot.all_columns(), Slot.task.title.as_alias("task_title"),
                               Slot.task.place.as_alias("task_place"), Slot.task.starts_at.as_alias("task_starts_at")
                               ).where((Slot.group == group_id) & (Slot.held_on >= starts_on) & (Slot.held_on <= ends_on)
-                                      ).order_by(Slot.held_on).order_by(Slot.id)
+                                      & is_live()).order_by(Slot.held_on).order_by(Slot.id)
     signups = await Signup.select(Signup.id, Signup.slot, Signup.status, Signup.user.name.as_alias("name")).where(
         Signup.slot.is_in([s["id"] for s in slots] or [-1]) & Signup.status.is_in(list(ON_SLOT))).order_by(Signup.id)
     role_ids = {role["id"] for role in roles}
@@ -112,7 +112,8 @@ class RosterCommitteeController(Controller):
         open_slots = await Slot.select(Slot.id, Slot.held_on, Slot.capacity, Slot.taken,
                                        Slot.role.name.as_alias("role_name"), Slot.task.title.as_alias("task_title")
                                        ).where((Slot.group == group["id"]) & (Slot.held_on >= today)
-                                               & (Slot.taken < Slot.capacity)).order_by(Slot.held_on).limit(60)
+                                               & (Slot.taken < Slot.capacity) & is_live()
+                                               ).order_by(Slot.held_on).limit(60)
         return page(request, "roster/coverage.html", group=group, groups=groups,
                     roles=roles, rows=rows, starts_on=starts_on, ends_on=ends_on, households=households,
                     open_slots=open_slots, today=today,

@@ -11,7 +11,7 @@ from amap.groups.tables import Group
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.i18n import _
 from amap.roster.obligations import progress
-from amap.roster.slots import free_place, take_place
+from amap.roster.slots import free_place, is_live, take_place
 from amap.roster.tables import RosterEvent, Signup, Slot, SwapOffer
 
 ROSTER_AHEAD = timedelta(days=60)
@@ -51,7 +51,7 @@ def describe(row: dict) -> dict:
 
 
 async def slot(slot_id: int) -> dict | None:
-    row = await Slot.select(*slot_columns()).where(Slot.id == slot_id).first()
+    row = await Slot.select(*slot_columns()).where((Slot.id == slot_id) & is_live()).first()
     return describe(row) if row else None
 
 
@@ -72,7 +72,8 @@ async def open_slots(group_ids: Iterable[int], today: date, last: date | None = 
     if not ids:
         return []
     rows = await Slot.select(*slot_columns()).where(
-        Slot.group.is_in(ids) & (Slot.held_on >= today) & (Slot.held_on <= (last or today + ROSTER_AHEAD)))
+        Slot.group.is_in(ids) & (Slot.held_on >= today) & (Slot.held_on <= (last or today + ROSTER_AHEAD))
+        & is_live())
     slots = [describe(row) for row in rows if row["taken"] < row["capacity"]]
     slots.sort(key=lambda s: (s["held_on"], -s["free"], s["starts"], s["title"], s["id"]))
     names = await names_on(s["id"] for s in slots)

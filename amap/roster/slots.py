@@ -28,6 +28,13 @@ async def sync_slots(group_id: int) -> int:
     return len(new)
 
 
+def is_live():
+    """Slots still worth showing and taking: their distribution is not cancelled, their role not
+    archived (the rows stay, with their sign-ups, as history)."""
+    return ((Slot.distribution.is_null() | (Slot.distribution.status == "planned"))
+            & (Slot.role.is_null() | Slot.role.archived_at.is_null()))
+
+
 async def take_place(slot_id: int) -> bool:
     """One conditional UPDATE: of many volunteers clicking for the last place, exactly one gets it."""
     taken = await Slot.raw(

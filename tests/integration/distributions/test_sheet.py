@@ -76,6 +76,7 @@ async def test_the_sheet_lists_what_each_household_collects_sorted_by_name(clien
     await full_world(world)
     distribution, page = await open_sheet(client, date(2027, 4, 8))
     assert page.status_code == 200
+    assert 'href="/committee/tilleuls/roster?from=2027-04-08" data-testid="sheet-volunteers-link"' in page.text
     lines = lines_of(page.text)
     assert list(lines) == ["Alice", "Bob", "Paula"]  # Carol's week is the next one
     assert "Ferme des Tilleuls\xa0: <strong>Panier complet × 1</strong>" in lines["Alice"]

@@ -4,21 +4,18 @@ delivery, and one distribution with what the holder's household collects there."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Annotated
 
 from litestar import Controller, Request, get
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath, QueryParameter
 
+from amap.api.ranges import date_range
 from amap.distributions import services
 from amap.distributions.calendar import sync_group
 from amap.distributions.tables import Distribution
 from amap.lib.access import Principal, current, ensure, requires_login
 from amap.lib.dates import local_today
-
-DEFAULT_RANGE = timedelta(days=60)
-MAX_RANGE = timedelta(days=400)
 
 
 @dataclass
@@ -83,15 +80,6 @@ class DistributionDetailOut(DistributionOut):
     collection: list[CollectionOut]
 
 
-def _day(name: str, value: str | None, default: date) -> date:
-    if value is None or value == "":
-        return default
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationException(detail=f"{name}: give a date as YYYY-MM-DD, like 2027-04-01") from None
-
-
 def _group_ids(principal: Principal) -> list[int]:
     return sorted(principal.member_groups | principal.coordinator_groups | principal.farm_groups)
 
@@ -129,12 +117,7 @@ class ApiDistributionsController(Controller):
                       ] = None,
     ) -> list[DistributionOut]:
         principal = current(request)
-        first = _day("from", from_, local_today())
-        last = _day("to", to, first + DEFAULT_RANGE)
-        if last < first:
-            raise ValidationException(detail="to: give a day on or after from")
-        if last - first > MAX_RANGE:
-            raise ValidationException(detail=f"to: ask for at most {MAX_RANGE.days} days at a time")
+        first, last = date_range(from_, to, local_today())
         group_ids = _group_ids(principal)
         for group_id in group_ids:
             await sync_group(group_id)  # idempotent: a contract published a minute ago is already there

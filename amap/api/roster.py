@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_409_CONFLICT
 
-from amap.api.distributions import DEFAULT_RANGE, MAX_RANGE, _day
+from amap.api.ranges import date_range
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.roster import signups
@@ -66,12 +66,7 @@ class ApiRosterController(Controller):
         to: Annotated[str | None, QueryParameter(description="Last day, YYYY-MM-DD; 60 days after the first by default")
                       ] = None,
     ) -> list[SlotOut]:
-        first = _day("from", from_, local_today())
-        last = _day("to", to, first + DEFAULT_RANGE)
-        if last < first:
-            raise ValidationException(detail="to: give a day on or after from")
-        if last - first > MAX_RANGE:
-            raise ValidationException(detail=f"to: ask for at most {MAX_RANGE.days} days at a time")
+        first, last = date_range(from_, to, local_today())
         group_ids = roster_group_ids(current(request))
         for group_id in group_ids:
             await sync_slots(group_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -55,7 +56,6 @@ from amap.lib.middleware import LanguageMiddleware, add_security_headers
 from amap.lib.settings import Settings, get_settings
 from amap.lib.templating import make_environment
 from amap.network.controllers import NetworkController
-from amap.notifications.mailer import ConsoleMailer
 from amap.payments.controllers import OfferPaymentsController, RemittanceController
 from amap.payments.households import HouseholdBalancesController
 from amap.principal import PrincipalMiddleware
@@ -108,6 +108,21 @@ async def database_pool(_: Litestar) -> AsyncIterator[None]:
         await db.close_pool()
 
 
+@asynccontextmanager
+async def embedded_scheduler(_: Litestar) -> AsyncIterator[None]:
+    """`amap serve` runs the jobs in-process, so one command gives a working AMAP; the lease
+    in the database lets only one process (of several workers, or beside `amap worker`) run them."""
+    from jobs.worker import run_scheduler
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_scheduler(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=15)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -157,7 +172,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                                                 description="A personal token from /profile")}
             ),
         ),
-        lifespan=[database_pool],
-        state=State({"mailer": ConsoleMailer(), "settings": settings}),
+        lifespan=[database_pool, embedded_scheduler] if settings.embedded_scheduler else [database_pool],
+        state=State({"settings": settings}),
         debug=settings.debug,
     )

@@ -32,9 +32,21 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32), help="Web worker processes.")
 @click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first.")
 @click.option("--demo", "with_demo", is_flag=True, help="Load the demo AMAP first if the database is empty.")
-def serve(host: str, port: int, workers: int, no_migrate: bool, with_demo: bool) -> None:
-    """Apply pending migrations, then serve the web app (SQLite in the data folder by default)."""
+@click.option("--no-scheduler", is_flag=True,
+              help="Do not run the scheduled jobs in this process (when an `amap worker` runs them).")
+def serve(host: str, port: int, workers: int, no_migrate: bool, with_demo: bool, no_scheduler: bool) -> None:
+    """Apply pending migrations, then serve the web app (SQLite in the data folder by default).
+
+    The scheduled jobs (e-mails, reminders) run inside it unless --no-scheduler: with several
+    workers, or an `amap worker` elsewhere, a lock in the database lets only one of them run.
+    """
+    import os
+
     import uvicorn
+
+    if not no_scheduler:
+        os.environ["AMAP_EMBEDDED_SCHEDULER"] = "1"  # read by every web worker process
+        get_settings.cache_clear()
 
     settings = get_settings()
     if not no_migrate:
@@ -66,6 +78,82 @@ def worker() -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _run(worker_main())
+
+
+@main.group()
+def jobs() -> None:
+    """The scheduled jobs: list them, or run one now."""
+
+
+@jobs.command("list")
+def jobs_list() -> None:
+    """Show every job, its schedule, its next run and its last recorded run."""
+    from datetime import UTC, datetime
+
+    from amap.system.tables import JobRun
+    from jobs.schedule import schedule
+
+    async def last_runs() -> dict[str, dict]:
+        rows = await JobRun.select().order_by(JobRun.started_at, ascending=False).limit(500)
+        latest: dict[str, dict] = {}
+        for row in rows:
+            latest.setdefault(row["job"], row)
+        return latest
+
+    latest = _run(last_runs())
+    now = datetime.now(UTC)
+    for job in schedule():
+        next_run = job.trigger.get_next_fire_time(None, now)
+        last = latest.get(job.name)
+        click.echo(f"{job.name:22} {job.description}")
+        click.echo(f"{'':22} schedule: {job.trigger}")
+        click.echo(f"{'':22} next run: {next_run:%Y-%m-%d %H:%M %Z}")
+        if last:
+            click.echo(f"{'':22} last run: {last['started_at']:%Y-%m-%d %H:%M} UTC, {last['status']}"
+                       f"{', ' + str(last['result']) if last['result'] is not None else ''}")
+
+
+def _parse_moment(value: str | None):
+    """An ISO date-time; without an offset it is Europe/Paris local time."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not a date and time such as 2026-12-03T17:00") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@jobs.command("run")
+@click.argument("name")
+@click.option("--at", "at", metavar="DATETIME", help="Run as the scheduler would at this moment (ISO, local time).")
+def jobs_run(name: str, at: str | None) -> None:
+    """Run the job NAME once, now or as at DATETIME; what it did is recorded like a scheduled run."""
+    from amap.lib import db
+    from jobs.runs import JobFailed, run_job
+    from jobs.schedule import find, schedule
+
+    job = find(name)
+    if job is None:
+        names = ", ".join(j.name for j in schedule())
+        raise click.ClickException(f"No job named {name!r}. Jobs: {names}")
+    moment = _parse_moment(at)
+
+    async def run() -> int:
+        await db.start_pool()
+        try:
+            return await run_job(job, moment)
+        finally:
+            await db.close_pool()
+
+    try:
+        result = _run(run())
+    except JobFailed as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{name}: {result}")
 
 
 @main.command()

@@ -32,5 +32,6 @@ APP_REGISTRY = AppRegistry(
         "amap.payments.piccolo_app",
         "amap.distributions.piccolo_app",
         "amap.roster.piccolo_app",
+        "amap.notifications.piccolo_app",
     ]
 )

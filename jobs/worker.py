@@ -1,17 +1,26 @@
-"""The `amap worker` process: one APScheduler that runs the jobs of `jobs/schedule.py`."""
+"""The scheduler: one APScheduler running the jobs of `jobs/schedule.py`, in whichever process
+holds the database lease (`amap worker`, or `amap serve` in embedded mode)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from amap.lib import db
+from amap.notifications.delivery import requeue_abandoned
+from jobs.lease import Lease, lease_for_database
+from jobs.runs import scheduled_run
 from jobs.schedule import schedule
 
-log = logging.getLogger("amap.worker")
+log = logging.getLogger("amap.scheduler")
+
+RENEW_EVERY = 10.0
+"""Seconds between lease renewals (and between tries by a process waiting for the lease)."""
 
 
 def build_scheduler(timezone: str = "Europe/Paris") -> AsyncIOScheduler:
@@ -21,8 +30,54 @@ def build_scheduler(timezone: str = "Europe/Paris") -> AsyncIOScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
     for job in schedule(timezone):
-        scheduler.add_job(job.func, job.trigger, id=job.name, name=job.description, replace_existing=True)
+        scheduler.add_job(scheduled_run, job.trigger, args=[job], id=job.name, name=job.description,
+                          replace_existing=True)
     return scheduler
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def run_scheduler(stop: asyncio.Event, lease: Lease | None = None, renew_every: float = RENEW_EVERY) -> None:
+    """Wait for the lease, run the jobs while holding it, give it back when `stop` is set."""
+    lease = lease or lease_for_database(ttl=timedelta(seconds=renew_every * 3))
+    try:
+        while not stop.is_set():
+            try:
+                held = await lease.acquire()
+            except Exception:  # noqa: BLE001 - database away: try again later
+                log.exception("could not try the scheduler lease")
+                held = False
+            if not held:
+                await _wait(stop, renew_every)
+                continue
+            log.info("this process runs the scheduler (%s)", lease.holder)
+            requeued = await requeue_abandoned(lease.holder)
+            if requeued:
+                log.warning("%s messages left half-sent by a previous scheduler are queued again", requeued)
+            scheduler = build_scheduler()
+            scheduler.start()
+            try:
+                while not stop.is_set():
+                    await _wait(stop, renew_every)
+                    if stop.is_set():
+                        break
+                    try:
+                        renewed = await lease.renew()
+                    except Exception:  # noqa: BLE001
+                        log.exception("could not renew the scheduler lease")
+                        renewed = False
+                    if not renewed:
+                        log.warning("scheduler lease lost: stopping the jobs here")
+                        break
+            finally:
+                scheduler.shutdown(wait=False)
+    finally:
+        with contextlib.suppress(Exception):
+            await lease.release()
+        log.info("scheduler stopped")
 
 
 async def run_worker(stop: asyncio.Event | None = None) -> None:
@@ -34,15 +89,7 @@ async def run_worker(stop: asyncio.Event | None = None) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # not the main thread
             pass
-    scheduler = build_scheduler()
-    scheduler.start()
-    for job in scheduler.get_jobs():
-        log.info("scheduled %s: next run %s", job.id, job.next_run_time)
-    try:
-        await stop.wait()
-    finally:
-        scheduler.shutdown(wait=False)
-        log.info("worker stopped")
+    await run_scheduler(stop)
 
 
 async def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -13,10 +15,11 @@ from amap.accounts.sessions import rotate_session_id
 from amap.accounts.tables import ApiToken, User
 from amap.lib.access import SESSION_USER_KEY, current, requires_login
 from amap.lib.forms import Form
-from amap.lib.i18n import LANGUAGES, _
+from amap.lib.i18n import LANGUAGES, _, get_language
+from amap.lib.security import token_digest
 from amap.lib.settings import get_settings
 from amap.lib.web import client_address, form_data, notice, page, safe_next, see_other
-from amap.notifications.mailer import compose
+from amap.notifications.outbox import notify, recipients
 
 
 class LoginController(Controller):
@@ -90,9 +93,10 @@ class PasswordResetController(Controller):
             return page(request, "accounts/reset_request.html", form=form, sent=False, status_code=400)
         token = await services.start_password_reset(email)
         if token is not None:
-            env = request.app.template_engine.engine
             link = f"{get_settings().base_url}/password/reset/{token}"
-            await request.app.state.mailer.send(compose(env, "mail/password_reset.txt", email, link=link))
+            [recipient] = await recipients([await services.find_user_id(email)])
+            await notify("password_reset", f"password_reset:{token_digest(token)}",
+                         replace(recipient, language=recipient.language or get_language()), link=link)
         # Same answer whether or not the account exists: no way to probe for members.
         return page(request, "accounts/reset_request.html", form=form, sent=True)
 

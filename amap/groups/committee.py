@@ -13,9 +13,10 @@ from amap.lib.access import Principal, current, ensure, requires_coordinator
 from amap.lib.dates import local_today, weekday_name
 from amap.lib.forms import Form
 from amap.lib.i18n import LANGUAGES, _, get_language
+from amap.lib.security import token_digest
 from amap.lib.settings import get_settings
 from amap.lib.web import form_data, notice, page, see_other
-from amap.notifications.mailer import compose
+from amap.notifications.outbox import Recipient, notify
 
 MEMBERSHIP_STATUSES = ("pending", "active", "left")
 
@@ -90,9 +91,9 @@ class CommitteeController(Controller):
             return await self._render(request, slug, invite_form=form, status_code=400)
         token = await services.invite(email=email, invited_by=current(request).id, group_id=group["id"])
         link = f"{get_settings().base_url}/invitations/{token}"
-        mail = compose(request.app.template_engine.engine, "mail/group_invitation.txt", email, link=link,
-                       group=group, inviter=current(request).name)
-        await request.app.state.mailer.send(mail)
+        await notify("group_invitation", f"group_invitation:{token_digest(token)}",
+                     Recipient(email=email, language=get_language()), group=group, link=link,
+                     inviter=current(request).name)
         notice(request, _("Invitation sent to %(email)s.", email=email))
         return see_other(f"/committee?group={slug}")
 

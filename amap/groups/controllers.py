@@ -13,10 +13,11 @@ from amap.groups import services
 from amap.groups.tables import Invitation
 from amap.lib.access import SESSION_USER_KEY, current, requires_login
 from amap.lib.forms import Form
-from amap.lib.i18n import _
+from amap.lib.i18n import _, get_language
+from amap.lib.security import token_digest
 from amap.lib.settings import get_settings
 from amap.lib.web import form_data, notice, page, see_other
-from amap.notifications.mailer import compose
+from amap.notifications.outbox import Recipient, notify
 
 
 class InvitationController(Controller):
@@ -109,8 +110,7 @@ class HouseholdController(Controller):
             return await self._render(request, form, status_code=400)
         token = await services.invite(email=email, invited_by=principal.id, household_id=principal.household_id)
         link = f"{get_settings().base_url}/invitations/{token}"
-        mail = compose(request.app.template_engine.engine, "mail/household_invitation.txt", email,
-                       link=link, inviter=principal.name)
-        await request.app.state.mailer.send(mail)
+        await notify("household_invitation", f"household_invitation:{token_digest(token)}",
+                     Recipient(email=email, language=get_language()), link=link, inviter=principal.name)
         notice(request, _("Invitation sent to %(email)s.", email=email))
         return see_other("/profile/household")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -39,6 +41,16 @@ def set_language(language: str) -> None:
 
 def get_language() -> str:
     return _current.get()
+
+
+@contextmanager
+def using_language(language: str) -> Iterator[None]:
+    """Render something in another language (an e-mail in its recipient's), then switch back."""
+    token = _current.set(language if language in LANGUAGES else "fr")
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def gettext(message: str, **values: object) -> str:

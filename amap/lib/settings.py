@@ -17,6 +17,15 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _tls_mode(value: str | None) -> str:
+    mode = (value or "starttls").strip().lower()
+    if mode in {"0", "false", "no", "off"}:
+        return "none"
+    if mode not in {"starttls", "ssl", "none"}:
+        raise ValueError(f"AMAP_SMTP_TLS must be starttls, ssl or none, not {value!r}")
+    return mode
+
+
 def _load_or_create_secret(data_dir: Path) -> str:
     """Read the secret key kept in the data folder, creating it (mode 600) the first time."""
     path = data_dir / "secret_key"
@@ -63,6 +72,21 @@ class Settings:
     login_failures_per_address: int = 20
     """Failed logins allowed per client address per 15 minutes (AMAP_LOGIN_LIMIT_ADDRESS)."""
 
+    smtp_host: str = ""
+    """SMTP server for outgoing mail; when unset, mails go to the log and the admin's outbox page (AMAP_SMTP_HOST)."""
+    smtp_port: int = 587
+    """SMTP port (AMAP_SMTP_PORT)."""
+    smtp_user: str = ""
+    """SMTP login, if the server asks for one (AMAP_SMTP_USER)."""
+    smtp_password: str = field(default="", repr=False)
+    """SMTP password (AMAP_SMTP_PASSWORD)."""
+    smtp_tls: str = "starttls"
+    """starttls (port 587), ssl (port 465) or none (a local relay) (AMAP_SMTP_TLS)."""
+    mail_from: str = "amap <no-reply@localhost>"
+    """Sender address of every mail (AMAP_MAIL_FROM)."""
+    embedded_scheduler: bool = False
+    """Run the job scheduler inside the web process; `amap serve` turns it on unless --no-scheduler (AMAP_EMBEDDED_SCHEDULER)."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite:///")
@@ -89,6 +113,13 @@ class Settings:
             password_profile=env.get("AMAP_PASSWORD_PROFILE") or cls.password_profile,
             login_failures_per_account=int(env.get("AMAP_LOGIN_LIMIT_ACCOUNT") or 5),
             login_failures_per_address=int(env.get("AMAP_LOGIN_LIMIT_ADDRESS") or 20),
+            smtp_host=env.get("AMAP_SMTP_HOST", "").strip(),
+            smtp_port=int(env.get("AMAP_SMTP_PORT") or 587),
+            smtp_user=env.get("AMAP_SMTP_USER", ""),
+            smtp_password=env.get("AMAP_SMTP_PASSWORD", ""),
+            smtp_tls=_tls_mode(env.get("AMAP_SMTP_TLS")),
+            mail_from=env.get("AMAP_MAIL_FROM") or cls.mail_from,
+            embedded_scheduler=_bool(env.get("AMAP_EMBEDDED_SCHEDULER"), False),
         )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
 from litestar import Litestar
 
+from amap.notifications.tables import OutboxMessage
 from tests.world import World, build_world
 
 
@@ -54,10 +56,33 @@ async def db(request: pytest.FixtureRequest, running_app: Litestar) -> AsyncIter
         await transaction.rollback()
 
 
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str
+    kind: str
+    key: str
+    status: str
+
+
+class Outbox:
+    """What the application stored to send, oldest first (the outbox is emptied between tests)."""
+
+    async def messages(self, kind: str | None = None, to: str | None = None) -> list[Mail]:
+        query = OutboxMessage.select().order_by(OutboxMessage.id)
+        if kind:
+            query = query.where(OutboxMessage.kind == kind)
+        if to:
+            query = query.where(OutboxMessage.to_address == to)
+        return [Mail(to=r["to_address"], subject=r["subject"], text=r["body_text"], html=r["body_html"],
+                     kind=r["kind"], key=r["key"], status=r["status"]) for r in await query]
+
+
 @pytest.fixture
-def mailer(running_app: Litestar):
-    running_app.state.mailer.sent.clear()
-    return running_app.state.mailer
+def outbox() -> Outbox:
+    return Outbox()
 
 
 @pytest.fixture

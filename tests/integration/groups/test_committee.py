@@ -54,11 +54,11 @@ async def test_membership_status_must_be_a_known_one(client, world):
     assert (await Membership.objects().get(Membership.id == world.memberships["paula"])).status == "pending"
 
 
-async def test_invitation_needs_a_valid_address(client, world, mailer):
+async def test_invitation_needs_a_valid_address(client, world, outbox):
     await login(client, "carol@example.org")
     response = await post_form(client, "/committee/tilleuls/invite", {"email": "not an address"})
     assert response.status_code == 400 and 'href="#email"' in response.text
-    assert mailer.sent == []
+    assert (await outbox.messages()) == []
 
 
 async def test_coordinator_adds_a_member_to_the_committee_and_steps_down(client, world):

@@ -5,17 +5,17 @@ from amap.groups.tables import Invitation, Membership
 from tests.integration.conftest import link_in, login, post_form
 
 
-async def invite(client, mailer, email: str, group: str = "tilleuls") -> str:
+async def invite(client, outbox, email: str, group: str = "tilleuls") -> str:
     await login(client, "carol@example.org")
     response = await post_form(client, f"/committee/{group}/invite", {"email": email})
     assert response.status_code == 303, response.text
     await post_form(client, "/logout")
-    return link_in(mailer.sent[-1].text)
+    return link_in((await outbox.messages())[-1].text)
 
 
-async def test_invited_newcomer_creates_an_account_and_is_an_active_member(client, world, mailer):
-    path = await invite(client, mailer, "newcomer@example.org")
-    assert "AMAP des Tilleuls" in mailer.sent[-1].subject
+async def test_invited_newcomer_creates_an_account_and_is_an_active_member(client, world, outbox):
+    path = await invite(client, outbox, "newcomer@example.org")
+    assert "AMAP des Tilleuls" in (await outbox.messages())[-1].subject
     page = await client.get(path)
     assert page.status_code == 200 and "newcomer@example.org" in page.text
     response = await post_form(client, path, {"name": "Nora Newcomer", "password": "a long password",
@@ -30,16 +30,16 @@ async def test_invited_newcomer_creates_an_account_and_is_an_active_member(clien
     assert (await client.get(path)).status_code == 404  # used once
 
 
-async def test_invitation_form_refuses_bad_input_and_creates_nothing(client, world, mailer):
-    path = await invite(client, mailer, "newcomer@example.org")
+async def test_invitation_form_refuses_bad_input_and_creates_nothing(client, world, outbox):
+    path = await invite(client, outbox, "newcomer@example.org")
     response = await post_form(client, path, {"name": "", "password": "short", "password_confirm": "short"})
     assert response.status_code == 400
     assert 'href="#name"' in response.text and 'href="#password"' in response.text
     assert not await User.exists().where(User.email == "newcomer@example.org")
 
 
-async def test_existing_account_accepts_by_logging_in(client, world, mailer):
-    path = await invite(client, mailer, "erin@example.org")  # Erin is a member of Canal
+async def test_existing_account_accepts_by_logging_in(client, world, outbox):
+    path = await invite(client, outbox, "erin@example.org")  # Erin is a member of Canal
     page = await client.get(path)
     assert f"/login?next={path}" in page.text
     refused = await post_form(client, path, {"name": "Someone", "password": "a long password",
@@ -52,22 +52,22 @@ async def test_existing_account_accepts_by_logging_in(client, world, mailer):
     assert groups == {world.tilleuls, world.canal}
 
 
-async def test_expired_invitation_is_refused(client, world, mailer):
+async def test_expired_invitation_is_refused(client, world, outbox):
     from datetime import timedelta
 
     from amap.lib.db import utcnow
 
-    path = await invite(client, mailer, "late@example.org")
+    path = await invite(client, outbox, "late@example.org")
     await Invitation.update({Invitation.expires_at: utcnow() - timedelta(days=1)}).where(
         Invitation.email == "late@example.org")
     assert (await client.get(path)).status_code == 404
 
 
-async def test_member_invites_a_second_adult_into_the_household(client, world, mailer):
+async def test_member_invites_a_second_adult_into_the_household(client, world, outbox):
     await login(client, "bob@example.org")
     response = await post_form(client, "/profile/household/invite", {"email": "bea@example.org"})
     assert response.status_code == 303
-    path = link_in(mailer.sent[-1].text)
+    path = link_in((await outbox.messages())[-1].text)
     await post_form(client, "/logout")
     await post_form(client, path, {"name": "Béa", "password": "a long password", "password_confirm": "a long password"})
     bea = await User.objects().get(User.email == "bea@example.org")
@@ -77,8 +77,8 @@ async def test_member_invites_a_second_adult_into_the_household(client, world, m
     assert "AMAP des Tilleuls" in (await client.get("/me")).text  # the household's membership is hers too
 
 
-async def test_second_adult_invitation_refuses_an_address_that_has_an_account(client, world, mailer):
+async def test_second_adult_invitation_refuses_an_address_that_has_an_account(client, world, outbox):
     await login(client, "bob@example.org")
     response = await post_form(client, "/profile/household/invite", {"email": "alice@example.org"})
     assert response.status_code == 400 and 'href="#email"' in response.text
-    assert mailer.sent == []
+    assert (await outbox.messages()) == []

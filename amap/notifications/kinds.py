@@ -1,0 +1,51 @@
+"""The kinds of message the application sends: who gets them, and whether they can be refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel.support import LazyProxy
+
+from amap.lib.i18n import _l
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: LazyProxy
+    """What the member sees in their preferences and on the unsubscribe page."""
+    audience: str
+    """member | coordinator | farmer | account: whose preferences list it."""
+    optional: bool = True
+    """Account messages (password reset, invitations) cannot be refused: they answer a request."""
+    editable: bool = True
+    """The committee may reword its subject and opening paragraph for the group."""
+    placeholders: tuple[str, ...] = ("group", "name")
+    """Words a group's own wording may use, written {group}, {name}…"""
+
+
+KINDS: dict[str, Kind] = {kind.code: kind for kind in [
+    Kind("password_reset", _l("Password reset links"), "account", optional=False, editable=False),
+    Kind("group_invitation", _l("Invitations to join a group"), "account", optional=False, editable=False),
+    Kind("household_invitation", _l("Invitations to join a household"), "account", optional=False, editable=False),
+    Kind("share_published", _l("This week's share, when the farmer posts it"), "member",
+         placeholders=("group", "name", "farm", "date")),
+    Kind("distribution_eve", _l("The day before a distribution: where, when and what to collect"), "member",
+         placeholders=("group", "name", "date", "place")),
+    Kind("shift_reminder", _l("Reminder two days before my volunteer shift"), "member",
+         placeholders=("group", "name", "date", "role")),
+    Kind("roster_invitation", _l("A coordinator asks me to take a free shift"), "member",
+         placeholders=("group", "name", "date", "role")),
+    Kind("swap_taken", _l("Someone took the shift I offered to swap"), "member",
+         placeholders=("group", "name", "date", "role")),
+    Kind("payment_due", _l("Gentle reminders of payments due or late"), "member"),
+    Kind("group_message", _l("Messages from the committee"), "member", editable=False),
+    Kind("roster_gaps", _l("Free shifts in the coming week (coordinators)"), "coordinator"),
+    Kind("payment_digest", _l("Weekly digest of payments due and late (treasurer)"), "coordinator"),
+    Kind("farm_digest", _l("Weekly farm digest: subscribers, payments, next deliveries"), "farmer",
+         placeholders=("name", "farm")),
+]}
+
+
+def kind(code: str) -> Kind:
+    return KINDS[code]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from amap.demo_contracts import season_of
 from amap.lib.db import utcnow
 from amap.roster.slots import sync_slots
-from amap.roster.tables import Obligation, RosterEvent, RosterRole, Signup, Slot, SwapOffer
+from amap.roster.tables import Obligation, RosterRole, Signup, Slot, SwapOffer
 
 ROLES = (("Installation", 2, "Sortir les tables et les caisses, accueillir la ferme."),
          ("Émargement", 1, "Tenir la feuille d'émargement."),
@@ -61,6 +61,4 @@ async def load_roster(*, group_id: int, member: tuple[int, int], coordinator: in
     swapped = await Signup.select(Signup.id).where(
         (Signup.slot == (swap_slot or -1)) & (Signup.user != member[0])).first()
     if swapped:
-        swap_id = (await SwapOffer.insert(SwapOffer(signup=swapped["id"])).returning(SwapOffer.id))[0]["id"]
-        await RosterEvent.insert(RosterEvent(group=group_id, kind="swap_offered", key=f"swap_offered:{swap_id}",
-                                             slot=swap_slot))
+        await SwapOffer.insert(SwapOffer(signup=swapped["id"]))

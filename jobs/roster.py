@@ -1,30 +1,32 @@
-"""Roster events for the notifications job: shift reminders and gap alerts to coordinators."""
+"""Telling volunteers and coordinators about the roster: shift reminders and the daily gap digest.
+
+Both run every quarter of an hour and act from a given hour of each group's own clock; the outbox
+keys make a second run store nothing twice.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from amap.groups.tables import Group
-from amap.lib.dates import local_today
-from amap.roster.events import record_gap_alerts, record_reminders
+from amap.roster import notices
 
 log = logging.getLogger("amap.jobs")
 
 
-async def record_roster_gap_alerts(now: datetime) -> int:
-    """Idempotent: an alert's key holds its slot and day, so a second run the same day adds nothing."""
-    added = 0
-    for group in await Group.select(Group.id, Group.timezone):
-        added += await record_gap_alerts(group["id"], local_today(group["timezone"], now))
-    log.info("record_roster_gap_alerts recorded %s alerts", added)
-    return added
+async def send_shift_reminders(now: datetime) -> int:
+    """From 9:00, a reminder for each shift held within two days, once per sign-up."""
+    queued = 0
+    for group in await notices.groups():
+        queued += await notices.remind_shifts(group, now)
+    log.info("send_shift_reminders queued %s reminders", queued)
+    return queued
 
 
-async def record_shift_reminders(now: datetime) -> int:
-    """Idempotent: one reminder per sign-up, whatever the number of runs."""
-    added = 0
-    for group in await Group.select(Group.id, Group.timezone):
-        added += await record_reminders(group["id"], local_today(group["timezone"], now))
-    log.info("record_shift_reminders recorded %s reminders", added)
-    return added
+async def send_roster_gap_alerts(now: datetime) -> int:
+    """From 8:00, one digest a day per coordinator of the coming week's free places."""
+    queued = 0
+    for group in await notices.groups():
+        queued += await notices.alert_gaps(group, now)
+    log.info("send_roster_gap_alerts queued %s digests", queued)
+    return queued

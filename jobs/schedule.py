@@ -23,6 +23,8 @@ class ScheduledJob:
     description: str
     record_idle_runs: bool = True
     """False for the frequent outbox run: a run that sent nothing leaves no row in the job history."""
+    run_at_start: bool = False
+    """Also run as soon as a process takes the scheduler over (for the outbox: no wait)."""
 
 
 def schedule(timezone: str = "Europe/Paris") -> list[ScheduledJob]:
@@ -33,6 +35,7 @@ def schedule(timezone: str = "Europe/Paris") -> list[ScheduledJob]:
             trigger=IntervalTrigger(seconds=10, timezone=timezone),
             description="Send the queued e-mails of the outbox, retrying failures with back-off",
             record_idle_runs=False,
+            run_at_start=True,
         ),
         ScheduledJob(
             name="purge-expired",
@@ -47,16 +50,46 @@ def schedule(timezone: str = "Europe/Paris") -> list[ScheduledJob]:
             description="Create the distributions and deliveries of newly published contracts",
         ),
         ScheduledJob(
-            name="roster-gap-alerts",
-            func="jobs.roster:record_roster_gap_alerts",
-            trigger=CronTrigger(hour=8, minute=0, timezone=timezone),
-            description="Alert coordinators to roster slots of the coming week with free places",
+            name="share-published",
+            func="jobs.distributions:tell_published_shares",
+            trigger=CronTrigger(minute="*/15", timezone=timezone),
+            description="Tell members what this week's share holds once the farmer has posted it",
         ),
         ScheduledJob(
-            name="roster-reminders",
-            func="jobs.roster:record_shift_reminders",
-            trigger=CronTrigger(hour=8, minute=10, timezone=timezone),
-            description="Record a reminder two days before each shift",
+            name="distribution-eve",
+            func="jobs.distributions:tell_distribution_eve",
+            trigger=CronTrigger(minute="*/15", timezone=timezone),
+            description="From 17:00 the day before (group's time): where, when and what each member collects",
+        ),
+        ScheduledJob(
+            name="shift-reminders",
+            func="jobs.roster:send_shift_reminders",
+            trigger=CronTrigger(minute="*/15", timezone=timezone),
+            description="From 9:00 (group's time): remind each volunteer of a shift held within two days",
+        ),
+        ScheduledJob(
+            name="roster-gaps",
+            func="jobs.roster:send_roster_gap_alerts",
+            trigger=CronTrigger(minute="*/15", timezone=timezone),
+            description="From 8:00 (group's time): one daily digest per coordinator of the coming week's free places",
+        ),
+        ScheduledJob(
+            name="payment-reminders",
+            func="jobs.payments:send_payment_reminders",
+            trigger=CronTrigger(minute="*/15", timezone=timezone),
+            description="Remind households of an installment three days before it is due and a week late (from 9:00)",
+        ),
+        ScheduledJob(
+            name="payment-digest",
+            func="jobs.payments:send_payment_digests",
+            trigger=CronTrigger(minute="*/15", timezone=timezone),
+            description="Send each group's treasurer the payments due and late, on Mondays from 8:00",
+        ),
+        ScheduledJob(
+            name="farm-digest",
+            func="jobs.farms:send_farm_digests",
+            trigger=CronTrigger(minute="*/15", timezone=timezone),
+            description="Send farmers their week: subscribers, payments, next deliveries, on Mondays from 7:00",
         ),
     ]
 

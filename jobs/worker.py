@@ -7,21 +7,18 @@ import asyncio
 import contextlib
 import logging
 import signal
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from amap.lib import db
+from amap.lib.settings import get_settings
 from amap.notifications.delivery import requeue_abandoned
 from jobs.lease import Lease, lease_for_database
 from jobs.runs import scheduled_run
 from jobs.schedule import schedule
 
 log = logging.getLogger("amap.scheduler")
-
-RENEW_EVERY = 10.0
-"""Seconds between lease renewals (and between tries by a process waiting for the lease)."""
-
 
 def build_scheduler(timezone: str = "Europe/Paris") -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(
@@ -30,8 +27,10 @@ def build_scheduler(timezone: str = "Europe/Paris") -> AsyncIOScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
     for job in schedule(timezone):
+        # The outbox is sent as soon as this process takes over, not one interval later.
+        first = {"next_run_time": datetime.now(UTC)} if job.run_at_start else {}
         scheduler.add_job(scheduled_run, job.trigger, args=[job], id=job.name, name=job.description,
-                          replace_existing=True)
+                          replace_existing=True, **first)
     return scheduler
 
 
@@ -40,8 +39,13 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-async def run_scheduler(stop: asyncio.Event, lease: Lease | None = None, renew_every: float = RENEW_EVERY) -> None:
-    """Wait for the lease, run the jobs while holding it, give it back when `stop` is set."""
+async def run_scheduler(stop: asyncio.Event, lease: Lease | None = None, renew_every: float | None = None) -> None:
+    """Wait for the lease, run the jobs while holding it, give it back when `stop` is set.
+
+    The lease lasts three renewal periods: a holder that stops renewing (killed, frozen) is
+    replaced about that long after its last renewal.
+    """
+    renew_every = renew_every or get_settings().scheduler_renew_seconds
     lease = lease or lease_for_database(ttl=timedelta(seconds=renew_every * 3))
     try:
         while not stop.is_set():
@@ -59,6 +63,8 @@ async def run_scheduler(stop: asyncio.Event, lease: Lease | None = None, renew_e
                 log.warning("%s messages left half-sent by a previous scheduler are queued again", requeued)
             scheduler = build_scheduler()
             scheduler.start()
+            for job in scheduler.get_jobs():
+                log.info("scheduled %s: next run %s", job.id, job.next_run_time)
             try:
                 while not stop.is_set():
                     await _wait(stop, renew_every)

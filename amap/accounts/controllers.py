@@ -19,6 +19,7 @@ from amap.lib.i18n import LANGUAGES, _, get_language
 from amap.lib.security import token_digest
 from amap.lib.settings import get_settings
 from amap.lib.web import client_address, form_data, notice, page, safe_next, see_other
+from amap.notifications import preferences
 from amap.notifications.outbox import notify, recipients
 
 
@@ -127,6 +128,8 @@ class ProfileController(Controller):
         principal = current(request)
         user = await User.objects().get(User.id == principal.id)
         tokens = await ApiToken.select().where(ApiToken.user == principal.id).order_by(ApiToken.created_at, ascending=False)
+        kinds = preferences.relevant_kinds(principal)
+        refused = await preferences.refused(principal.id)
         return page(
             request,
             "accounts/profile.html",
@@ -138,6 +141,9 @@ class ProfileController(Controller):
             new_token=new_token,
             user=user,
             languages=LANGUAGES,
+            kinds=kinds,
+            kinds_form=Form({f"receive_{kind.code}": "" if kind.code in refused else "on" for kind in kinds}),
+            always_sent=preferences.always_sent(),
         )
 
     @get("", name="profile")
@@ -159,6 +165,16 @@ class ProfileController(Controller):
             request.session["language"] = language
         notice(request, _("Your profile is saved."))
         return see_other("/profile")
+
+    @post("/notifications")
+    async def choose_notifications(self, request: Request) -> Redirect:
+        """One form for every optional kind shown: a box left unticked is a kind refused."""
+        form = Form(await form_data(request))
+        shown = [kind.code for kind in preferences.relevant_kinds(current(request))]
+        received = {code for code in shown if form.checkbox(f"receive_{code}")}
+        await preferences.save_choices(current(request).id, shown, received)
+        notice(request, _("Your e-mail choices are saved."))
+        return see_other("/profile#notifications-title")
 
     @post("/password")
     async def change_password(self, request: Request) -> Template | Redirect:

@@ -86,6 +86,9 @@ class Settings:
     """Sender address of every mail (AMAP_MAIL_FROM)."""
     embedded_scheduler: bool = False
     """Run the job scheduler inside the web process; `amap serve` turns it on unless --no-scheduler (AMAP_EMBEDDED_SCHEDULER)."""
+    scheduler_renew_seconds: float = 10.0
+    """How often the scheduler holder renews its lease; another process takes over about three times
+    that long after the holder died (AMAP_SCHEDULER_RENEW_SECONDS)."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -120,6 +123,7 @@ class Settings:
             smtp_tls=_tls_mode(env.get("AMAP_SMTP_TLS")),
             mail_from=env.get("AMAP_MAIL_FROM") or cls.mail_from,
             embedded_scheduler=_bool(env.get("AMAP_EMBEDDED_SCHEDULER"), False),
+            scheduler_renew_seconds=float(env.get("AMAP_SCHEDULER_RENEW_SECONDS") or 10),
         )
 
 

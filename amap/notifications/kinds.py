@@ -38,12 +38,16 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
          placeholders=("group", "name", "date", "role")),
     Kind("swap_taken", _l("Someone took the shift I offered to swap"), "member",
          placeholders=("group", "name", "date", "role")),
-    Kind("payment_due", _l("Gentle reminders of payments due or late"), "member"),
+    # One kind for both reminders (a few days before, a week late): members think of them as one thing.
+    Kind("payment_due", _l("Gentle reminders of payments due or late"), "member",
+         placeholders=("group", "name", "contract", "amount", "date")),
     Kind("group_message", _l("Messages from the committee"), "member", editable=False),
     Kind("roster_gaps", _l("Free shifts in the coming week (coordinators)"), "coordinator"),
-    Kind("payment_digest", _l("Weekly digest of payments due and late (treasurer)"), "coordinator"),
+    Kind("payment_digest", _l("Weekly digest of payments due and late (treasurer)"), "coordinator",
+         placeholders=("group", "name", "date")),
+    # Not editable: it covers every group the farm supplies, so no one group's wording applies.
     Kind("farm_digest", _l("Weekly farm digest: subscribers, payments, next deliveries"), "farmer",
-         placeholders=("name", "farm")),
+         editable=False, placeholders=("name", "farm")),
 ]}
 
 

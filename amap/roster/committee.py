@@ -19,7 +19,7 @@ from amap.lib.db import utcnow, write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
-from amap.roster.events import record_invitations
+from amap.roster import notices
 from amap.roster.obligations import progress
 from amap.roster.slots import free_place, is_live, sync_slots, take_place
 from amap.roster.tables import Obligation, RosterRole, RosterTask, Signup, Slot
@@ -126,7 +126,7 @@ class RosterCommitteeController(Controller):
 
     @post("/invite")
     async def invite(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
-        """Fill a gap: invite the adults of every household behind to take this slot (recorded once)."""
+        """Fill a gap: invite the adults of every household behind to take this slot (each asked once)."""
         group, _groups = await chosen_group(current(request), slug)
         form = Form(await form_data(request))
         slot_id = form.integer("slot_id", minimum=1, maximum=2**31 - 1)
@@ -136,8 +136,9 @@ class RosterCommitteeController(Controller):
         today = local_today(group["timezone"])
         behind = {h["household"] for h in await behind_households(group["id"], today) if h["progress"].behind}
         adults = [a["id"] for a in await active_adults(group["id"]) if a["household"] in behind]
-        recorded = await record_invitations(group["id"], slot["id"], adults)
-        notice(request, _("%(num)s invitations recorded.", num=recorded))
+        async with write_transaction():  # the invitations are stored at the action, all or none
+            sent = await notices.invite(group, slot["id"], adults, invited_by=current(request).name)
+        notice(request, _("%(num)s invitations sent.", num=sent))
         return see_other(f"/committee/{slug}/roster")
 
     # --- one slot: assigning, removing, confirming -------------------------------------------

@@ -4,15 +4,15 @@ and taking swaps after it, and the shifts a household still owes this season."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from amap.groups.tables import Group
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.i18n import _
+from amap.roster import notices
 from amap.roster.obligations import progress
-from amap.roster.slots import free_place, is_live, take_place
-from amap.roster.tables import RosterEvent, Signup, Slot, SwapOffer
+from amap.roster.slots import describe, free_place, is_live, slot_columns, take_place
+from amap.roster.tables import Signup, Slot, SwapOffer
 
 ROSTER_AHEAD = timedelta(days=60)
 HOLDING = ("signed", "done", "no_show")  # statuses of a person who held the place on the day
@@ -24,30 +24,6 @@ class Refused(Exception):
 
 class Full(Refused):
     """The last place went to someone else."""
-
-
-def slot_columns() -> tuple:
-    """A slot with what it is (role or task), when and where, and its group's rules."""
-    return (Slot.all_columns(), Slot.role.name.as_alias("role_name"), Slot.task.title.as_alias("task_title"),
-            Slot.task.place.as_alias("task_place"), Slot.task.starts_at.as_alias("task_starts_at"),
-            Slot.distribution.starts_at.as_alias("distribution_starts_at"),
-            Slot.distribution.ends_at.as_alias("distribution_ends_at"), Slot.task.ends_at.as_alias("task_ends_at"),
-            Slot.distribution.place.name.as_alias("place_name"),
-            Slot.group.name.as_alias("group_name"), Slot.group.timezone.as_alias("timezone"),
-            Slot.group.shift_leave_notice_hours.as_alias("notice_hours"))
-
-
-def describe(row: dict) -> dict:
-    """Add the title, place, start and leaving deadline a page shows for a slot row."""
-    start = row["distribution_starts_at"] or row["task_starts_at"] or time(0, 0)
-    end = row["distribution_ends_at"] or row["task_ends_at"]
-    starts = datetime.combine(row["held_on"], start, tzinfo=ZoneInfo(row["timezone"]))
-    ends = datetime.combine(row["held_on"], end, tzinfo=starts.tzinfo) if end and end > start else starts + timedelta(
-        hours=2)
-    return {**row, "title": row["role_name"] or row["task_title"] or "",
-            "place": row["place_name"] or row["task_place"] or "", "starts": starts, "ends": ends,
-            "leave_until": starts - timedelta(hours=row["notice_hours"]),
-            "free": max(row["capacity"] - row["taken"], 0)}
 
 
 async def slot(slot_id: int) -> dict | None:
@@ -162,11 +138,8 @@ async def offer_swap(signup: dict, slot_row: dict, now: datetime | None = None) 
             (SwapOffer.signup == signup["id"]) & SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null()).first()
         if existing:
             return existing["id"]
-        swap_id = (await SwapOffer.insert(SwapOffer(signup=signup["id"], offered_at=now)).returning(SwapOffer.id)
-                   )[0]["id"]
-        await RosterEvent.insert(RosterEvent(group=slot_row["group"], kind="swap_offered",
-                                             key=f"swap_offered:{swap_id}", slot=slot_row["id"]))
-    return swap_id
+        rows = await SwapOffer.insert(SwapOffer(signup=signup["id"], offered_at=now)).returning(SwapOffer.id)
+    return rows[0]["id"]
 
 
 async def open_swaps(group_ids: Iterable[int], now: datetime) -> list[dict]:
@@ -192,8 +165,7 @@ async def take_swap(swap_id: int, user_id: int, household_id: int, now: datetime
     now = now or utcnow()
     async with write_transaction():
         swap = await SwapOffer.select(SwapOffer.id, SwapOffer.signup, SwapOffer.signup.slot.as_alias("slot"),
-                                      SwapOffer.signup.user.as_alias("offered_by"),
-                                      SwapOffer.signup.slot.group.as_alias("group")).where(
+                                      SwapOffer.signup.user.as_alias("offered_by")).where(
             SwapOffer.id == swap_id).first()
         if swap is None:
             raise Refused(_("This swap no longer exists."))
@@ -208,8 +180,7 @@ async def take_swap(swap_id: int, user_id: int, household_id: int, now: datetime
         await Signup.update({Signup.status: "swapped", Signup.ended_at: now}).where(Signup.id == swap["signup"])
         signup_id = (await Signup.insert(Signup(slot=swap["slot"], user=user_id, household=household_id,
                                                 signed_at=now)).returning(Signup.id))[0]["id"]
-        # One event per person to tell: the unique key holds the person too.
-        await RosterEvent.insert(*[
-            RosterEvent(group=swap["group"], kind="swap_taken", key=f"swap_taken:{swap_id}:{who}", user=who,
-                        slot=swap["slot"]) for who in (swap["offered_by"], user_id)])
+        # In the same transaction: the swap and the message telling the one who offered it go together.
+        slot_row = await Slot.select(*slot_columns()).where(Slot.id == swap["slot"]).first()
+        await notices.tell_swap_taken(swap_id, describe(slot_row), swap["offered_by"], user_id)
     return signup_id

@@ -1,6 +1,10 @@
-"""Slots: generated from a group's roles for each distribution, and taken one place at a time."""
+"""Slots: generated from a group's roles for each distribution, read with what they are, and taken
+one place at a time."""
 
 from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from amap.distributions.tables import Distribution
 from amap.lib.db import write_transaction
@@ -44,3 +48,27 @@ async def take_place(slot_id: int) -> bool:
 
 async def free_place(slot_id: int) -> None:
     await Slot.raw("UPDATE roster_slot SET taken = taken - 1 WHERE id = {} AND taken > 0", slot_id)
+
+
+def slot_columns() -> tuple:
+    """A slot with what it is (role or task), when and where, and its group's rules."""
+    return (Slot.all_columns(), Slot.role.name.as_alias("role_name"), Slot.task.title.as_alias("task_title"),
+            Slot.task.place.as_alias("task_place"), Slot.task.starts_at.as_alias("task_starts_at"),
+            Slot.distribution.starts_at.as_alias("distribution_starts_at"),
+            Slot.distribution.ends_at.as_alias("distribution_ends_at"), Slot.task.ends_at.as_alias("task_ends_at"),
+            Slot.distribution.place.name.as_alias("place_name"),
+            Slot.group.name.as_alias("group_name"), Slot.group.timezone.as_alias("timezone"),
+            Slot.group.shift_leave_notice_hours.as_alias("notice_hours"))
+
+
+def describe(row: dict) -> dict:
+    """Add the title, place, start and leaving deadline a page shows for a slot row."""
+    start = row["distribution_starts_at"] or row["task_starts_at"] or time(0, 0)
+    end = row["distribution_ends_at"] or row["task_ends_at"]
+    starts = datetime.combine(row["held_on"], start, tzinfo=ZoneInfo(row["timezone"]))
+    ends = datetime.combine(row["held_on"], end, tzinfo=starts.tzinfo) if end and end > start else starts + timedelta(
+        hours=2)
+    return {**row, "title": row["role_name"] or row["task_title"] or "",
+            "place": row["place_name"] or row["task_place"] or "", "starts": starts, "ends": ends,
+            "leave_until": starts - timedelta(hours=row["notice_hours"]),
+            "free": max(row["capacity"] - row["taken"], 0)}

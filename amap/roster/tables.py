@@ -87,15 +87,3 @@ class Responsibility(Table, tablename="committee_responsibility"):
     until = Date(null=True, default=None)
     handed_over_by = ForeignKey(references=User, null=True, default=None)
 
-
-class RosterEvent(Table, tablename="roster_event"):
-    """Something to tell people (reminder due, gap alert, swap offered or taken), recorded for the
-    notifications job: `key` makes recording the same event twice a no-op."""
-
-    group = ForeignKey(references=Group, index=True)
-    kind = Varchar(length=20)  # reminder | gap_alert | swap_offered | swap_taken | invited
-    key = Varchar(length=120, unique=True)
-    user = ForeignKey(references=User, null=True, default=None)  # who is to be told
-    slot = ForeignKey(references=Slot, null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
-    sent_at = Timestamptz(null=True, default=None)

@@ -15,7 +15,7 @@ def amap(tmp_path: Path, *args: str, input: str | None = None) -> subprocess.Com
                           input=input, timeout=120)
 
 
-@pytest.mark.parametrize("command", ["serve", "worker", "migrate", "demo", "createuser", "check", "token"])
+@pytest.mark.parametrize("command", ["serve", "worker", "migrate", "demo", "createuser", "check", "token", "jobs"])
 def test_every_command_has_help(tmp_path, command):
     result = amap(tmp_path, command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout
@@ -59,6 +59,24 @@ def test_createuser_grants_a_role_and_token_create_prints_a_working_token(tmp_pa
     token = amap(tmp_path, "token", "create", "lea@example.org")
     assert token.returncode == 0 and token.stdout.strip().startswith("amap_")
     assert amap(tmp_path, "token", "create", "ghost@example.org").returncode != 0
+
+
+def test_jobs_are_listed_and_one_runs_as_at_a_given_moment(tmp_path):
+    assert amap(tmp_path, "demo").returncode == 0
+    listing = amap(tmp_path, "jobs", "list")
+    assert listing.returncode == 0
+    for name in ("deliver-outbox", "distribution-eve", "shift-reminders", "payment-digest", "farm-digest"):
+        assert name in listing.stdout
+    assert "next run:" in listing.stdout
+
+    run = amap(tmp_path, "jobs", "run", "purge-expired")
+    assert run.returncode == 0 and run.stdout.startswith("purge-expired: ")
+    assert "last run:" in amap(tmp_path, "jobs", "list").stdout  # the run is recorded
+
+    unknown = amap(tmp_path, "jobs", "run", "no-such-job")
+    assert unknown.returncode != 0 and "deliver-outbox" in unknown.stderr
+    bad_moment = amap(tmp_path, "jobs", "run", "purge-expired", "--at", "next thursday")
+    assert bad_moment.returncode != 0 and "2026-12-03T17:00" in bad_moment.stderr
 
 
 def test_check_fails_on_an_unreachable_database(tmp_path):
@@ -139,3 +157,35 @@ def test_two_web_workers_share_sessions_through_the_database(tmp_path):
         assert len(pids) == 2, log
     finally:
         server.kill()
+
+
+def test_the_eve_notice_goes_out_at_17_local_time_once_and_arrives_over_smtp(tmp_path):
+    """The whole path as an admin would drive it: a job run as at a moment, then the outbox sent."""
+    import sqlite3
+    from datetime import date, timedelta
+
+    from tests.smtp import SmtpServer
+
+    assert amap(tmp_path, "demo").returncode == 0
+    with sqlite3.connect(tmp_path / "amap.sqlite") as database:
+        [held_on] = database.execute(
+            "SELECT held_on FROM distribution WHERE held_on > date('now') AND status = 'planned' "
+            "ORDER BY held_on LIMIT 1").fetchone()
+    eve = date.fromisoformat(held_on) - timedelta(days=1)
+    before = amap(tmp_path, "jobs", "run", "distribution-eve", "--at", f"{eve}T16:59")
+    assert before.returncode == 0 and before.stdout.strip() == "distribution-eve: 0"
+    at_five = amap(tmp_path, "jobs", "run", "distribution-eve", "--at", f"{eve}T17:00")
+    queued = int(at_five.stdout.strip().rpartition(" ")[2])
+    assert queued > 10  # the demo's members who collect that day
+    assert amap(tmp_path, "jobs", "run", "distribution-eve", "--at", f"{eve}T17:15").stdout.strip() == \
+        "distribution-eve: 0"
+
+    with SmtpServer() as smtp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AMAP_", "DATABASE_URL"))}
+        env |= {"AMAP_DATA_DIR": str(tmp_path), "AMAP_PASSWORD_PROFILE": "cheapest", **smtp.env}
+        sent = subprocess.run([sys.executable, "-m", "amap.cli", "jobs", "run", "deliver-outbox"], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert sent.returncode == 0, sent.stderr
+    assert sent.stdout.strip() == f"deliver-outbox: {queued}"
+    assert len(smtp.recorder.messages) == queued and len(set(smtp.recorder.keys())) == queued
+    assert "member@example.org" in {message["To"] for message in smtp.recorder.messages}

@@ -1,5 +1,5 @@
 """The coordinator's roster: roles and needs, the coverage grid, assigning and confirming shifts,
-obligations and who is behind, recorded invitations and alerts, the committee and its hand-overs."""
+obligations and who is behind, invitations to fill a gap, the committee and its hand-overs."""
 
 from datetime import date
 
@@ -7,11 +7,9 @@ import pytest
 import time_machine
 
 from amap.distributions.calendar import sync_group
-from amap.roster.events import record_gap_alerts
 from amap.roster.obligations import Progress, progress
 from amap.roster.slots import sync_slots
-from amap.roster.tables import Obligation, Responsibility, RosterEvent, RosterRole, RosterTask, Signup, Slot
-from jobs.roster import record_roster_gap_alerts, record_shift_reminders
+from amap.roster.tables import Obligation, Responsibility, RosterRole, RosterTask, Signup, Slot
 from tests.integration.conftest import login, post_form
 from tests.world import add_offer
 
@@ -232,7 +230,7 @@ async def test_the_committee_sets_an_obligation_and_sees_who_is_behind_first(cli
     assert "behind: 2 shifts missing" in table and "on track" in table
 
 
-async def test_inviting_households_behind_to_a_gap_is_recorded_once(client, world, before_season):
+async def test_inviting_households_behind_to_a_gap_mails_each_adult_once(client, world, before_season, outbox):
     slots = await roster(world)
     await Obligation.insert(Obligation(group=world.tilleuls, starts_on=date(2027, 3, 1), ends_on=date(2027, 9, 30),
                                        shifts=1))
@@ -240,41 +238,13 @@ async def test_inviting_households_behind_to_a_gap_is_recorded_once(client, worl
     await login(client, world.email("carol"))
     first = await post_form(client, f"{ROSTER}/invite", {"slot_id": str(slots[0]["id"])})
     assert first.status_code == 303
-    assert "3 invitations recorded" in (await client.get(first.headers["location"])).text
-    invited = {row["user"] for row in await RosterEvent.select(RosterEvent.user).where(RosterEvent.kind == "invited")}
-    assert invited == {world.users["alice"], world.users["arthur"], world.users["carol"]}
+    assert "3 invitations sent" in (await client.get(first.headers["location"])).text
+    invited = await outbox.messages(kind="roster_invitation")
+    assert {mail.to for mail in invited} == {world.email("alice"), world.email("arthur"), world.email("carol")}
+    assert all(mail.key.startswith(f"roster_invitation:{slots[0]['id']}:") for mail in invited)
     again = await post_form(client, f"{ROSTER}/invite", {"slot_id": str(slots[0]["id"])})
-    assert "0 invitations recorded" in (await client.get(again.headers["location"])).text
-    assert await RosterEvent.count().where(RosterEvent.kind == "invited") == 3
-
-
-async def test_gap_alerts_go_to_each_coordinator_once_a_day_for_the_coming_week(world):
-    with BEFORE_SEASON:
-        slots = await roster(world, people_needed=1)
-    await on_slot(world, slots[1], "bob")  # 8 April is full
-    assert await record_gap_alerts(world.tilleuls, date(2027, 3, 31)) == 1  # only 1 April is within 7 days
-    assert await record_gap_alerts(world.tilleuls, date(2027, 3, 31)) == 0
-    with time_machine.travel("2027-04-01 08:00 +02:00", tick=False):
-        assert await record_roster_gap_alerts() == 1  # a new day, a new alert: 1 April still lacks someone
-        assert await record_roster_gap_alerts() == 0
-    events = await RosterEvent.select(RosterEvent.key, RosterEvent.user).where(RosterEvent.kind == "gap_alert")
-    assert {e["user"] for e in events} == {world.users["carol"]} and len(events) == 2
-
-
-async def test_the_daily_jobs_record_gap_alerts_and_reminders_once(world):
-    with BEFORE_SEASON:
-        slots = await roster(world, people_needed=2)
-    signup = await on_slot(world, slots[0], "alice")
-    await on_slot(world, slots[2], "bob")  # 15 April: too far for a reminder
-    with time_machine.travel("2027-03-30 08:00 +02:00", tick=False):
-        assert await record_shift_reminders() == 1
-        assert await record_shift_reminders() == 0
-        assert await record_roster_gap_alerts() == 1  # 1 April; 8 April is more than seven days away
-        assert await record_roster_gap_alerts() == 0
-    reminder = await RosterEvent.objects().get(RosterEvent.kind == "reminder")
-    assert (reminder.key, reminder.user, reminder.slot) == (f"reminder:{signup}", world.users["alice"], slots[0]["id"])
-    alerts = await RosterEvent.select(RosterEvent.key).where(RosterEvent.kind == "gap_alert")
-    assert [a["key"] for a in alerts] == [f"gap_alert:{slots[0]['id']}:2027-03-30"]
+    assert "0 invitations sent" in (await client.get(again.headers["location"])).text
+    assert len(await outbox.messages(kind="roster_invitation")) == 3
 
 
 async def test_the_printable_roster_lists_the_month_by_date_and_role(client, world, before_season):

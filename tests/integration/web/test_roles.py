@@ -19,7 +19,7 @@ EXPECTED = {
 NAV = {
     "alice": {"nav-me", "nav-contracts", "nav-distributions", "nav-roster", "nav-profile", "nav-logout"},
     "carol": {"nav-me", "nav-contracts", "nav-distributions", "nav-roster", "nav-profile", "nav-logout",
-              "nav-committee"},
+              "nav-committee", "nav-messages"},
     "dan": {"nav-me", "nav-distributions", "nav-profile", "nav-logout", "nav-farm"},
     "nina": {"nav-me", "nav-profile", "nav-logout", "nav-network"},
     "ada": {"nav-me", "nav-profile", "nav-logout", "nav-committee", "nav-farm", "nav-network", "nav-admin"},

@@ -10,6 +10,7 @@ from amap.lib.db import utcnow
 from amap.system.store import DatabaseStore, increment
 from amap.system.tables import Counter, StoreEntry
 from jobs.housekeeping import purge_expired_entries
+from jobs.schedule import schedule
 from jobs.worker import build_scheduler, run_worker
 from tests.integration.conftest import login
 
@@ -41,15 +42,14 @@ async def test_housekeeping_job_purges_expired_rows_and_is_safe_to_run_twice():
     await StoreEntry.insert(StoreEntry(key="old", value=b"x", expires_at=past),
                             StoreEntry(key="live", value=b"x", expires_at=future))
     await Counter.insert(Counter(key="old", count=3, expires_at=past))
-    assert await purge_expired_entries() == 2
-    assert await purge_expired_entries() == 0
+    assert await purge_expired_entries(utcnow()) == 2
+    assert await purge_expired_entries(utcnow()) == 0
     assert [row["key"] for row in await StoreEntry.select(StoreEntry.key)] == ["live"]
 
 
 async def test_worker_schedules_the_declared_jobs_and_stops_cleanly():
     scheduler = build_scheduler()
-    assert [job.id for job in scheduler.get_jobs()] == ["purge-expired", "sync-calendars", "roster-gap-alerts",
-                                                        "roster-reminders"]
+    assert [job.id for job in scheduler.get_jobs()] == [job.name for job in schedule()]
     stop = asyncio.Event()
     task = asyncio.create_task(run_worker(stop))
     await asyncio.sleep(0.2)

@@ -27,7 +27,7 @@ import amap
 from amap.accounts.controllers import LoginController, PasswordResetController, ProfileController
 from amap.accounts.sessions import RotatingSessionConfig
 from amap.admin.controllers import AdminController
-from amap.admin.scheduler import OutboxController, SchedulerController
+from amap.admin.scheduler import CommitteeOutboxController, OutboxController, SchedulerController
 from amap.api.absences import ApiAbsencesController
 from amap.api.announcements import ApiAnnouncementsController
 from amap.api.contracts import ApiContractsController
@@ -83,7 +83,7 @@ PAGE_CONTROLLERS = [
     GroupSettingsController,
     FarmController,
     NetworkController,
-    AdminController, SchedulerController, OutboxController,
+    AdminController, SchedulerController, OutboxController, CommitteeOutboxController,
     ContractsController,
     SubscribeController,
     SubscriptionController,

@@ -19,6 +19,8 @@ from jobs.runs import scheduled_run
 from jobs.schedule import schedule
 
 log = logging.getLogger("amap.scheduler")
+# APScheduler logs every run at INFO (every ten seconds for the outbox); our own lines say what matters.
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 def build_scheduler(timezone: str = "Europe/Paris") -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(

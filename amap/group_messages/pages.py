@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -15,6 +18,8 @@ from amap.lib.i18n import _, ngettext
 from amap.lib.web import form_data, notice, page, see_other
 
 MAX_BODY = 10000
+DRAFT_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+"""The form's draft token, as secrets.token_urlsafe makes it; anything else is ignored."""
 
 
 def read_message(form: Form, options: list) -> tuple[segments.Segment | None, str, str]:
@@ -48,8 +53,10 @@ class GroupMessagesController(Controller):
                       block: str | None = None, status_code: int = 200) -> Template:
         group, groups = await chosen_group(current(request), slug)
         today = local_today(group["timezone"])
+        form = form or Form()
         return page(request, "group_messages/index.html", block=block, status_code=status_code, group=group,
-                    groups=groups, form=form or Form(), options=await segments.choices(group, today), reach=reach,
+                    groups=groups, form=form, draft=form.get("draft") or secrets.token_urlsafe(16),
+                    options=await segments.choices(group, today), reach=reach,
                     history=await sending.history(group["id"]))
 
     @get("", name="group_messages")
@@ -79,8 +86,14 @@ class GroupMessagesController(Controller):
         segment, subject, body = read_message(form, await segments.choices(group, today))
         if not form.ok or segment is None:
             return await self._render(request, slug, form=form, status_code=400)
-        _id, queued, skipped = await sending.send(group=group, author_id=principal.id, author_name=principal.name,
-                                                  segment=segment, subject=subject, body=body, today=today)
+        draft = form.get("draft")
+        try:
+            _id, queued, skipped = await sending.send(
+                group=group, author_id=principal.id, author_name=principal.name, segment=segment, subject=subject,
+                body=body, today=today, draft=draft if DRAFT_RE.fullmatch(draft or "") else None)
+        except sending.AlreadySent:
+            notice(request, _("This message was already sent; it is not sent twice."), "error")
+            return see_other(f"/committee/{slug}/messages")
         message = ngettext("Your message is on its way to %(num)s person.",
                            "Your message is on its way to %(num)s people.", queued)
         if skipped:

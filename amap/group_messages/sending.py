@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from amap.group_messages.segments import Segment, user_ids
-from amap.lib.db import write_transaction
+from amap.lib.db import is_unique_violation, write_transaction
 from amap.notifications.outbox import Recipient, notify, opted_out, recipients
 from amap.notifications.tables import GroupMessage, OutboxMessage
 
@@ -46,19 +46,36 @@ def message_key(message_id: int, user_id: int | None) -> str:
     return f"{KIND}:{message_id}:{user_id}"
 
 
+class AlreadySent(Exception):
+    """The form holding this draft token was sent already (a double click, a resent POST)."""
+
+
 async def send(*, group: dict, author_id: int, author_name: str, segment: Segment, subject: str, body: str,
-               today: date) -> tuple[int, int, int]:
+               today: date, draft: str | None = None) -> tuple[int, int, int]:
     """Store the message and one outbox message per person reached, all or nothing.
 
     Returns (message id, messages queued, people skipped because they refused committee
     messages). `recipients` on the row counts everyone reached, the skipped included, so the
-    history can say honestly how many were left out.
+    history can say honestly how many were left out. Raises AlreadySent for a draft sent before.
     """
+    try:
+        return await _send(group=group, author_id=author_id, author_name=author_name, segment=segment,
+                           subject=subject, body=body, today=today, draft=draft)
+    except Exception as error:
+        if is_unique_violation(error):  # the same draft sent at the same instant by a double click
+            raise AlreadySent from error
+        raise
+
+
+async def _send(*, group: dict, author_id: int, author_name: str, segment: Segment, subject: str, body: str,
+                today: date, draft: str | None) -> tuple[int, int, int]:
     async with write_transaction():
+        if draft and await GroupMessage.exists().where(GroupMessage.draft == draft):
+            raise AlreadySent
         people = await recipients(await user_ids(segment, group, today))
         rows = await GroupMessage.insert(GroupMessage(
             group=group["id"], author=author_id, segment=segment.kind, segment_ref=segment.ref,
-            segment_label=segment.label[:300], subject=subject, body=body, recipients=len(people),
+            segment_label=segment.label[:300], subject=subject, body=body, recipients=len(people), draft=draft,
         )).returning(GroupMessage.id)
         message_id = rows[0]["id"]
         queued = 0

@@ -65,4 +65,6 @@ class GroupMessage(Table, tablename="group_message"):
     subject = Varchar(length=300)
     body = Text()
     recipients = Integer(default=0)
+    draft = Varchar(length=64, null=True, default=None, unique=True)
+    """A token of the form it was written in: pressing Send twice sends one message."""
     created_at = Timestamptz(default=TimestamptzNow())

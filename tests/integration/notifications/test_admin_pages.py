@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from amap.lib.db import utcnow
@@ -72,3 +73,41 @@ async def test_only_the_site_administrator_sees_the_outbox(client, world):
             assert (await client.get(url)).status_code in (403, 404), (who, url)
         assert (await post_form(client, f"/admin/outbox/{message_id}/retry", page="/me")).status_code in (403, 404)
     assert (await OutboxMessage.select().first())["status"] == "failed"
+
+
+async def test_a_committee_sees_and_retries_its_own_group_mail_only(client, world):
+    group = {"id": world.tilleuls, "name": "AMAP des Tilleuls", "language": "fr"}
+    await notify("group_invitation", "committee:1", Recipient(email="new@example.org"), group=group,
+                 link="http://testserver/invitations/y", inviter="Carol")
+    await notify("household_invitation", "committee:2", Recipient(email="other@example.org"),
+                 link="http://testserver/invitations/z", inviter="Erin")  # no group: not the committee's
+    await OutboxMessage.update({OutboxMessage.status: "failed", OutboxMessage.last_error: "550 unknown"}).where(
+        OutboxMessage.key == "committee:1")
+    ours = (await OutboxMessage.select(OutboxMessage.id).where(OutboxMessage.key == "committee:1").first())["id"]
+    theirs = (await OutboxMessage.select(OutboxMessage.id).where(OutboxMessage.key == "committee:2").first())["id"]
+    await login(client, world.email("carol"))
+    listing = await client.get("/committee/tilleuls/outbox")
+    assert listing.status_code == 200 and "new@example.org" in listing.text and "other@example.org" not in listing.text
+    assert 'data-testid="scheduler-down"' in listing.text  # nobody runs the jobs in the tests
+    assert (await client.get(f"/committee/tilleuls/outbox/{theirs}")).status_code == 404
+    assert (await client.get("/committee/canal/outbox")).status_code == 404
+    assert (await post_form(client, f"/committee/tilleuls/outbox/{theirs}/retry")).status_code == 404
+    response = await post_form(client, f"/committee/tilleuls/outbox/{ours}/retry")
+    assert response.status_code == 303
+    assert (await OutboxMessage.select().where(OutboxMessage.id == ours).first())["status"] == "queued"
+    client.cookies.clear()
+    await login(client, world.email("alice"))
+    assert (await client.get("/committee/tilleuls/outbox")).status_code in (403, 404)
+
+
+async def test_the_outbox_is_read_fifty_messages_at_a_time(client, world):
+    for n in range(55):
+        await notify("household_invitation", f"page:{n}", Recipient(email=f"p{n}@example.org"),
+                     link="http://testserver/invitations/p", inviter="Alice")
+    await login(client, world.email("ada"))
+    first = await client.get("/admin/outbox")
+    assert first.text.count("@example.org</td>") == 50 and "p54@example.org" in first.text
+    older = re.search(r'href="(/admin/outbox\?before=\d+)"', first.text)[1]
+    second = await client.get(older)
+    assert second.text.count("@example.org</td>") == 5 and "p0@example.org" in second.text
+    assert 'data-testid="older"' not in second.text

@@ -68,7 +68,7 @@ async def test_each_farmer_gets_the_weeks_digest_on_monday_from_seven(world, sea
     [mail] = await outbox.messages(kind="farm_digest")
     assert mail.to == "dan@example.org" and mail.key.endswith(":2027-W19")
     assert "Ferme des Tilleuls" in mail.subject
-    joined = mail.text.split("New subscribers (1)\n")[1].split("\n\n")[0]
+    joined = mail.text.split("Nouveaux contrats signés (1)\n")[1].split("\n\n")[0]
     assert joined == "- Alice, Légumes 2027 (AMAP des Tilleuls)\u00a0: Panier complet × 1"
     assert f"Alice, Légumes 2027\u00a0: {euros(8840)}" in mail.text
     assert f"Bob, Légumes 2027\u00a0: {euros(26000)}" in mail.text
@@ -88,7 +88,7 @@ async def test_a_household_leaving_is_told_and_no_longer_counted_in_the_deliveri
     await Amendment.update({Amendment.decided_at: IN_THE_WEEK}).where(Amendment.id == amendment)
     await send_farm_digests(paris("2027-05-10 08:00"))
     [mail] = await outbox.messages(kind="farm_digest")
-    leaving = mail.text.split("Leaving (1)\n")[1].split("\n")[0]
+    leaving = mail.text.split("Départs (1)\n")[1].split("\n")[0]
     assert leaving.startswith("- Bob, Légumes 2027 (AMAP des Tilleuls)\u00a0: ") and leaving.endswith(" 20 mai 2027")
     assert "jeudi 13 mai 2027, AMAP des Tilleuls, Légumes 2027\u00a0: Demi-panier 1, Panier complet 1" in mail.text
     assert "jeudi 20 mai 2027, AMAP des Tilleuls, Légumes 2027\u00a0: Panier complet 1\n" in mail.text
@@ -131,5 +131,5 @@ async def test_the_sample_renders_in_every_language(world):
         with using_language(language):
             rendered = render("farm_digest", recipient=Recipient("zoe@example.org", 1, "Zoé", language),
                               words=words, **context)
-        assert "Ferme des Quatre Saisons" in rendered.subject and rendered.text.startswith("Hello Zoé,")
+        assert "Ferme des Quatre Saisons" in rendered.subject and rendered.text.startswith("Bonjour Zoé," if language == "fr" else "Hello Zoé,")
         assert "AMAP des Tilleuls" in rendered.text and "Panier complet" in rendered.html

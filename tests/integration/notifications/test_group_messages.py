@@ -1,6 +1,7 @@
 """Committee messages: each segment reaches the right people, sending queues one e-mail each in
 their language, refusals are counted honestly, bad input and other groups are refused."""
 
+import re
 from datetime import date
 
 import pytest
@@ -177,3 +178,16 @@ async def test_the_navigation_and_committee_page_lead_to_the_messages_of_the_gro
     await login(client, world.email("alice"))
     assert 'data-testid="nav-messages"' not in (await client.get("/me")).text
     assert (await client.get("/committee/messages")).status_code == 403
+
+
+async def test_sending_the_same_form_twice_sends_one_message(client, world, outbox):
+    await login(client, world.email("carol"))
+    form = (await client.get(MESSAGES)).text
+    draft = re.search(r'name="draft" value="([^"]+)"', form)[1]
+    data = {"to": "all", "subject": "Panier solidaire", "body": "Qui peut aider ?", "draft": draft}
+    assert (await post_form(client, MESSAGES, data)).status_code == 303
+    assert (await post_form(client, MESSAGES, data)).status_code == 303  # the second click
+    assert await GroupMessage.count() == 1 and len(await outbox.messages(kind="group_message")) == 4
+    assert "already sent" in (await client.get(MESSAGES)).text
+    other = re.search(r'name="draft" value="([^"]+)"', (await client.get(MESSAGES)).text)[1]
+    assert other != draft  # a new form, a new message

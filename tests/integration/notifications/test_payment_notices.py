@@ -87,7 +87,7 @@ async def test_the_household_is_reminded_three_days_before_an_installment_from_n
     alice = next(mail for mail in mails if mail.to == "alice@example.org")
     assert "Légumes 2027" in alice.subject
     assert euros(6520) in alice.text and euros(8840) in alice.text  # what is left of the third cheque
-    assert "Ferme des Tilleuls" in alice.text and "3 of 5" in alice.text
+    assert "Ferme des Tilleuls" in alice.text and "3 sur 5" in alice.text
     assert f"/subscriptions/{season.alice}" in alice.text and euros(6520) in alice.html
     assert alice.key.startswith("payment_due:") and ":soon:" in alice.key
 
@@ -113,9 +113,9 @@ async def test_a_payment_a_week_late_is_reminded_once_and_kindly(world, season, 
     assert await send_payment_reminders(paris("2027-04-12 09:30")) == 3  # Alice, Arthur, Bob
     assert await send_payment_reminders(paris("2027-04-13 09:30")) == 0
     bob = (await outbox.messages(kind="payment_due", to="bob@example.org"))[0]
-    assert ":overdue:" in bob.key and euros(26000) in bob.text and "arrangement" in bob.text
+    assert ":overdue:" in bob.key and euros(26000) in bob.text and "trouverons une solution" in bob.text
     alice = (await outbox.messages(kind="payment_due", to="alice@example.org"))[0]
-    assert euros(8840) in alice.text and "1 of 5" in alice.text
+    assert euros(8840) in alice.text and "1 sur 5" in alice.text
 
 
 async def test_old_debts_start_no_reminder_the_first_time_the_job_runs(world, season, outbox):
@@ -165,7 +165,7 @@ async def test_the_treasurer_gets_the_weekly_digest_on_monday_from_eight(world, 
     # Due this week: Alice's third cheque. Late: Alice's first two, Bob's only one.
     assert f"Alice, {format_date_fr(date(2027, 6, 5))}\u00a0: {euros(8840)}" in mail.text
     assert f"Alice\u00a0: {euros(17680)}" in mail.text and f"Bob\u00a0: {euros(26000)}" in mail.text
-    assert f"{euros(8840)}\n" in mail.text and f"{euros(43680)} (2 households)" in mail.text
+    assert f"{euros(8840)}\n" in mail.text and f"{euros(43680)} (2 foyers)" in mail.text
     assert f"/offers/{season.offer.offer}/payments" in mail.text
     assert "/committee/tilleuls/balances?overdue=true" in mail.html
     assert await send_payment_digests(paris("2027-05-31 08:15")) == 0
@@ -183,7 +183,7 @@ async def test_a_payment_recorded_shrinks_the_next_digest(world, season, outbox)
     await send_payment_digests(paris("2027-05-31 09:00"))
     [mail] = await outbox.messages(kind="payment_digest")
     # Alice's late cheques are covered and 23,20 € of the third: only Bob is late now.
-    assert f"{euros(6520)} (" in mail.text and f"{euros(26000)} (1 household)" in mail.text
+    assert f"{euros(6520)} (" in mail.text and f"{euros(26000)} (1 foyer)" in mail.text
 
 
 async def test_no_digest_when_nothing_is_due_or_late(world, season, outbox):

@@ -96,7 +96,7 @@ async def test_without_a_sample_the_preview_fills_subject_and_opening_with_examp
     typed = await post_form(client, f"{EDIT}/preview", {"language": "fr", "subject": "", "intro": "Salut {name}"},
                             headers={"hx-request": "true"})
     assert typed.status_code == 200 and "<html" not in typed.text
-    assert "(the default subject)" in typed.text and "Salut Camille" in typed.text  # the default needs a real shift
+    assert "(objet par défaut)" in typed.text and "Salut Camille" in typed.text  # the default needs a real shift
     stored = await Wording.objects().first()
     assert (stored.subject, stored.intro) == ("Permanence à {group}", "Bonjour {name} !")  # the preview stored nothing
 

@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-11-28T09:31:40:000000"
+ID = "2026-11-28T10:21:56:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "unique opt-outs and wordings"
 

@@ -117,11 +117,11 @@ async def test_sending_queues_one_message_per_person_in_their_language_and_count
     assert languages["alice@example.org"] == "en" and languages["bob@example.org"] == "fr"
     page = await client.get(MESSAGES)
     assert "Your message is on its way to 3 people. 1 person chose not to receive committee messages." in page.text
-    delivery = page.text.split(f'data-testid="delivery-{message.id}">')[1].split("</td>")[0]
+    delivery = page.text.split(f'data-testid="delivery-{message.id}"')[1].split("</td>")[0]
     assert "0 sent" in delivery and "3 on their way" in delivery and "1 declined committee messages" in delivery
     await OutboxMessage.update({OutboxMessage.status: "sent"}).where(OutboxMessage.to_address == "bob@example.org")
     await OutboxMessage.update({OutboxMessage.status: "failed"}).where(OutboxMessage.to_address == "carol@example.org")
-    delivery = (await client.get(MESSAGES)).text.split(f'data-testid="delivery-{message.id}">')[1].split("</td>")[0]
+    delivery = (await client.get(MESSAGES)).text.split(f'data-testid="delivery-{message.id}"')[1].split("</td>")[0]
     assert "1 sent" in delivery and "1 on its way" in delivery and "1 failed" in delivery
 
 

@@ -33,10 +33,13 @@ from amap.api.announcements import ApiAnnouncementsController
 from amap.api.contracts import ApiContractsController
 from amap.api.controllers import ApiMeController
 from amap.api.distributions import ApiDistributionsController
+from amap.api.network import ApiNetworkController
+from amap.api.orders import ApiOrdersController
 from amap.api.roster import ApiRosterController
 from amap.contracts.committee import CommitteeContractsController
 from amap.contracts.manage import NewOfferController, OfferManageController, ShareTypeController
 from amap.contracts.member import ContractsController, SubscribeController
+from amap.distributions import sheet
 from amap.distributions.absences import AbsencesController
 from amap.distributions.deliveries import DeliveryController
 from amap.distributions.delivery_note import DeliveryNoteController
@@ -58,8 +61,15 @@ from amap.lib.middleware import LanguageMiddleware, add_security_headers
 from amap.lib.settings import Settings, get_settings
 from amap.lib.templating import make_environment
 from amap.network.controllers import NetworkController
+from amap.network.demand import NetworkDemandController
+from amap.network.public import NetworkPublicController
 from amap.notifications.pages import UnsubscribeController
 from amap.notifications.wording_pages import WordingController
+from amap.orders.handover import orders_at
+from amap.orders.member import OrdersController
+from amap.orders.organisations import OrganisationsController
+from amap.orders.producer import CatalogController, WindowsController
+from amap.orders.producer_picking import PickingController
 from amap.payments.controllers import OfferPaymentsController, RemittanceController
 from amap.payments.households import HouseholdBalancesController
 from amap.principal import PrincipalMiddleware
@@ -70,6 +80,11 @@ from amap.system.store import DatabaseStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSION_LIFETIME = timedelta(days=14)
+
+# The sign-off sheet lists the one-off orders handed over beside the shares; wired here because
+# distributions may not import the orders domain built on it.
+if orders_at not in sheet.EXTRA_READERS:
+    sheet.EXTRA_READERS.append(orders_at)
 
 PAGE_CONTROLLERS = [
     PublicController,
@@ -82,7 +97,7 @@ PAGE_CONTROLLERS = [
     CommitteeController,
     GroupSettingsController,
     FarmController,
-    NetworkController,
+    NetworkController, NetworkDemandController, NetworkPublicController,
     AdminController, SchedulerController, OutboxController, CommitteeOutboxController,
     ContractsController,
     SubscribeController,
@@ -97,11 +112,13 @@ PAGE_CONTROLLERS = [
     DistributionsController, CalendarLinkController, CalendarFeedController,
     AbsencesController, SheetController, sheet_worker,
     RosterController,
+    OrdersController, OrganisationsController,
+    CatalogController, WindowsController, PickingController,
     RosterCommitteeController, GroupCommitteeController,
     UnsubscribeController, GroupMessagesController, MessagesShortcutController, WordingController,
 ]
 API_CONTROLLERS = [ApiMeController, ApiContractsController, ApiDistributionsController, ApiAbsencesController, ApiAnnouncementsController,
-                   ApiRosterController]
+                   ApiRosterController, ApiOrdersController, ApiNetworkController]
 
 
 @asynccontextmanager

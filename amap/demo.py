@@ -11,6 +11,7 @@ from amap.accounts.services import create_user
 from amap.accounts.tables import User
 from amap.demo_contracts import load_season
 from amap.demo_distributions import load_distribution_days
+from amap.demo_orders import load_orders
 from amap.demo_roster import load_roster
 from amap.distributions.calendar import sync_group
 from amap.farms.tables import Farm, Farmer, FarmSupply
@@ -27,6 +28,7 @@ LOGINS = {
     "farmer@example.org": "farmer",
     "coordinator@example.org": "coordinator",
     "network@example.org": "network coordinator",
+    "producer@example.org": "producer (one-off orders for two groups)",
     "admin@example.org": "site administrator",
 }
 HOUSEHOLDS = 40
@@ -151,4 +153,6 @@ async def load_demo(seed: int = 2009, today: date | None = None) -> dict[str, st
                                      coordinator=coordinator, farmer=farmer, today=today or local_today(), rng=rng)
         await load_roster(group_id=group_id, member=(member, await household_of(member)), coordinator=coordinator,
                           households=households, today=today or local_today(), rng=rng)
+        await load_orders(network_id=network_id, lilas_id=group_id, person=person, today=today or local_today(),
+                          rng=rng)
     return LOGINS

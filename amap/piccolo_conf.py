@@ -33,5 +33,6 @@ APP_REGISTRY = AppRegistry(
         "amap.distributions.piccolo_app",
         "amap.roster.piccolo_app",
         "amap.notifications.piccolo_app",
+        "amap.orders.piccolo_app",
     ]
 )

@@ -91,6 +91,18 @@ def schedule(timezone: str = "Europe/Paris") -> list[ScheduledJob]:
             trigger=CronTrigger(minute="*/15", timezone=timezone),
             description="Send farmers their week: subscribers, payments, next deliveries, on Mondays from 7:00",
         ),
+        ScheduledJob(
+            name="close-order-windows",
+            func="jobs.orders:close_order_windows",
+            trigger=CronTrigger(minute="*/5", timezone=timezone),
+            description="Lock the orders of windows past their closing time; picking lists to farmers, receipts to households",
+        ),
+        ScheduledJob(
+            name="order-window-notices",
+            func="jobs.orders:tell_order_windows",
+            trigger=CronTrigger(minute="*/5", timezone=timezone),
+            description="Tell members a window for one-off orders is open, and the day before it closes if they have not ordered",
+        ),
     ]
 
 

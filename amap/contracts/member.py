@@ -18,6 +18,7 @@ from amap.contracts.tables import (
     Subscription,
 )
 from amap.groups.tables import Group, Membership
+from amap.lib import price_parts
 from amap.lib.access import Principal, current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
@@ -36,6 +37,7 @@ async def offer_details(offer: dict) -> dict:
     places = {row["id"]: row for row in await OfferShare.select(
         OfferShare.id, OfferShare.capacity, OfferShare.taken, OfferShare.share_type.name.as_alias("name"),
         OfferShare.share_type.description.as_alias("description"),
+        OfferShare.share_type.price_parts.as_alias("price_parts"),
     ).where(OfferShare.offer == offer["id"]).order_by(OfferShare.id)}
     terms = await lifecycle.published(offer["id"], offer["version"]) if offer["status"] != "draft" else None
     if terms is None:
@@ -46,8 +48,10 @@ async def offer_details(offer: dict) -> dict:
              "min_quantity_per_season": terms.get("min_quantity_per_season", 0)}
     shares = []
     for share in terms["shares"]:
-        live = places.get(share["id"], {"capacity": 0, "taken": 0, "description": ""})
+        live = places.get(share["id"], {"capacity": 0, "taken": 0, "description": "", "price_parts": "[]"})
+        # The composition is the share type's, live: it explains the price, it is not a signed term.
         shares.append({"id": share["id"], "name": share["name"], "description": live["description"],
+                       "price_parts": price_parts.parse(live["price_parts"]),
                        "prices": share["prices"], "capacity": live["capacity"],
                        "places_left": max(0, live["capacity"] - live["taken"])})
     plans = [{**plan, "first_due_on": date.fromisoformat(plan["first_due_on"])} for plan in terms["payment_plans"]]

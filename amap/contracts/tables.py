@@ -16,6 +16,9 @@ class ShareType(Table, tablename="share_type"):
     name = Varchar(length=120)
     description = Text(default="")
     price_cents = Integer()  # usual price per delivery, the default for new offers
+    # The fair-price composition of price_cents, shown to members (amap/lib/price_parts.py):
+    # [{"category": "producer", "label": "farm labour", "cents": 1200}, ...]
+    price_parts = JSON(default="[]")
     archived_at = Timestamptz(null=True, default=None)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -57,12 +58,29 @@ class Share:
 
 
 @dataclass
+class Extra:
+    """Something a household collects beside its shares (a one-off order), listed on its line."""
+
+    farm_name: str
+    title: str
+    items: list[tuple[str, int]]  # (product and unit, quantity)
+
+
+ExtraReader = Callable[[int], Awaitable[dict[int, list[Extra]]]]
+EXTRA_READERS: list[ExtraReader] = []
+"""Readers of what else each household collects at a distribution (id -> extras by household),
+one query each. Filled by the wiring (amap/app.py): the domains built on distributions, such as
+one-off orders, may not be imported from here."""
+
+
+@dataclass
 class Line:
     """One household on the sheet. Its state is its latest event: open, collected, donated or kept."""
 
     household_id: int
     name: str
     shares: list[Share] = field(default_factory=list)
+    extras: list[Extra] = field(default_factory=list)
     absence: dict | None = None
     collected_by: str = ""
     collects_for: list[tuple[int, str]] = field(default_factory=list)  # (household, name) collected on their line
@@ -72,8 +90,16 @@ class Line:
     @property
     def expected(self) -> bool:
         """Someone collects this household's shares here (itself, a named person, a taker, or
-        nobody yet for an offered share): the line has a tick box."""
-        return bool(self.shares) and (self.absence is None or self.absence["choice"] in ("collector", "offered"))
+        nobody yet for an offered share), or an order waits for it: the line has a tick box.
+        An absence is about season shares; an order is collected whatever it says."""
+        return bool(self.extras) or (
+            bool(self.shares) and (self.absence is None or self.absence["choice"] in ("collector", "offered")))
+
+    @property
+    def things(self) -> list[tuple[str, int]]:
+        """Every share and ordered item of the line, as (name, quantity)."""
+        return [(share.share_name, share.quantity) for share in self.shares] + [
+            item for extra in self.extras for item in extra.items]
 
     @property
     def search(self) -> str:
@@ -160,6 +186,9 @@ async def read_sheet(distribution: dict) -> Sheet:
                                                      catch_up_of=catch_up_of.get(c.delivery_id)))
     for household_id, share in await _shifted_here(distribution, deliveries, movable):
         line_of(household_id).shares.append(share)
+    for reader in EXTRA_READERS:
+        for household_id, extras in (await reader(distribution["id"])).items():
+            line_of(household_id).extras.extend(extras)
 
     names: dict[int, str] = {}
     for absence in await Absence.select(*absence_columns()).where(

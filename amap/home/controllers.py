@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -20,6 +22,8 @@ from amap.lib.access import Principal, current, requires_login
 from amap.lib.dates import local_today
 from amap.lib.db import database_ok, utcnow
 from amap.lib.web import page
+from amap.network.directory import all_networks
+from amap.orders import reads as orders
 from amap.payments.services import balances
 from amap.roster.signups import obligations, shifts_of
 
@@ -82,6 +86,17 @@ async def next_real_distribution(principal: Principal, groups: dict[int, dict]) 
             "cancelled_before": [row for row in cancelled if row["held_on"] <= distribution["held_on"]]}
 
 
+async def my_orders(principal: Principal) -> dict:
+    """The household's one-off orders still open or to collect, and the windows it has not ordered from."""
+    now = utcnow()
+    mine = [order for order in await orders.household_orders(principal.household_id, now, local_today())
+            if order["state"] in ("open", "to_collect")]
+    mine.sort(key=lambda order: (order["held_on"] or date.max, order["closes_at"]))
+    ordered = {order["window"] for order in mine}
+    windows = [row for row in await orders.open_windows(principal.member_groups, now) if row["window"] not in ordered]
+    return {"orders": mine, "order_windows": windows if principal.household_id is not None else []}
+
+
 class PublicController(Controller):
     @get("/", name="home")
     async def home(self, request: Request) -> Template:
@@ -89,7 +104,7 @@ class PublicController(Controller):
         if len(groups) == 1:
             return page(request, "groups/public.html", **await group_page_context(groups[0]))
         farms = await Farm.select(Farm.name, Farm.slug, Farm.production, Farm.address).order_by(Farm.name)
-        return page(request, "home/directory.html", groups=groups, farms=farms)
+        return page(request, "home/directory.html", groups=groups, farms=farms, networks=await all_networks())
 
     @get("/groups/{slug:str}", name="group_page")
     async def group(self, request: Request, slug: FromPath[str]) -> Template:
@@ -135,4 +150,5 @@ class MeController(Controller):
         progress = await obligations(principal.member_groups | principal.coordinator_groups, principal.household_id,
                                      local_today())
         return page(request, "home/me.html", groups=groups, coming=coming, upcoming=upcoming, household=household,
-                    adults=adults, contracts=contracts, shifts=shifts, obligations=progress)
+                    adults=adults, contracts=contracts, shifts=shifts, obligations=progress,
+                    **await my_orders(principal))

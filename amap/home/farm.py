@@ -12,12 +12,20 @@ from amap.farms.access import chosen_farm, my_farms
 from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.lib.access import current, requires_farmer
 from amap.lib.dates import local_today
+from amap.lib.db import utcnow
 from amap.lib.forms import Form
 from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
+from amap.orders.windows import farm_windows, state
 from amap.payments.services import farm_overview
 
 PROFILE_FIELDS = ("name", "production", "description", "address", "practices")
+
+
+async def running_windows(farm_id: int) -> list[dict]:
+    """The farm's order windows not closed yet (drafts included: they wait to be published)."""
+    now = utcnow()
+    return [window for window in await farm_windows(farm_id) if state(window, now) != "closed"]
 
 
 async def coming_deliveries(farm_id: int, today, limit: int = 6) -> list[dict]:
@@ -50,6 +58,7 @@ class FarmController(Controller):
                     form=form or Form({key: str(farm[key]) for key in PROFILE_FIELDS}),
                     offers=await farm_offers(farm["id"]), share_types=await farm_share_types(farm["id"]),
                     coming=await coming_deliveries(farm["id"], local_today()),
+                    windows=await running_windows(farm["id"]),
                     share_type_form=Form())
 
     @get("", name="farm")

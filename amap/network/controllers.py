@@ -1,4 +1,4 @@
-"""The network coordinator's page: member groups and producers, and bringing new ones in."""
+"""The network coordinator's page: member groups and producers, bringing them in and out, and the figures."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from amap.farms.tables import Farm, FarmSupply
+from amap.farms.tables import Farm
 from amap.groups.tables import Group, Membership
 from amap.lib.access import Principal, current, ensure, requires_network_coordinator
+from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
-from amap.network.tables import Network, NetworkFarm, NetworkGroup
+from amap.network import members
+from amap.network.directory import supplied_groups, town_of
+from amap.network.figures import network_figures
+from amap.network.tables import Network
 
 
 async def coordinated_network(principal: Principal, slug: str | None) -> tuple[dict, list[dict]]:
@@ -29,47 +33,77 @@ async def coordinated_network(principal: Principal, slug: str | None) -> tuple[d
     return chosen, networks
 
 
+async def overview_context(network: dict) -> dict:
+    groups = await members.member_groups(network["id"])
+    farms = await members.member_farms(network["id"])
+    supplies = await supplied_groups([f["id"] for f in farms])
+    for farm in farms:
+        farm["town"] = town_of(farm["address"])
+        farm["groups"] = [g["name"] for g in supplies[farm["id"]]]
+    figures = await network_figures(network["id"], local_today())
+    group_ids = [g["id"] for g in groups] or [-1]
+    active = await Membership.select(Membership.group).where(
+        Membership.group.is_in(group_ids) & (Membership.status == "active"))
+    for group in groups:
+        group["households"] = sum(1 for row in active if row["group"] == group["id"])
+    return {
+        "groups": groups, "farms": farms, "figures": figures, "kinds": members.GROUP_KINDS,
+        "former": await members.former_members(network["id"]),
+        "other_groups": await Group.select(Group.slug, Group.name).where(Group.id.not_in(group_ids)).order_by(
+            Group.name),
+        "other_farms": await Farm.select(Farm.slug, Farm.name).where(
+            Farm.id.not_in([f["id"] for f in farms] or [-1])).order_by(Farm.name),
+        "chart": {"x": [m.starts_on.isoformat() for m in figures.months], "unit": "month",
+                  "lines": [[m.contracts_cents for m in figures.months], [m.orders_cents for m in figures.months]]},
+    }
+
+
 class NetworkController(Controller):
     path = "/network"
     guards = [requires_network_coordinator]
 
+    async def _render(self, request: Request, network: dict, networks: list[dict], form: Form | None = None,
+                      status_code: int = 200) -> Template:
+        return page(request, "network/overview.html", status_code=status_code, network=network, networks=networks,
+                    form=form or Form({"kind": "amap"}), **await overview_context(network))
+
     @get("", name="network")
     async def overview(self, request: Request, network: FromQuery[str | None] = None) -> Template:
         chosen, networks = await coordinated_network(current(request), network)
-        groups = await NetworkGroup.select(
-            NetworkGroup.group.id.as_alias("id"), NetworkGroup.group.name.as_alias("name"),
-            NetworkGroup.group.slug.as_alias("slug"), NetworkGroup.group.city.as_alias("city"),
-        ).where(NetworkGroup.network == chosen["id"]).order_by(NetworkGroup.group.name)
-        group_ids = [g["id"] for g in groups] or [-1]
-        members = await Membership.select(Membership.group).where(
-            Membership.group.is_in(group_ids) & (Membership.status == "active")
-        )
-        for group in groups:
-            group["households"] = sum(1 for m in members if m["group"] == group["id"])
-        farms = await NetworkFarm.select(
-            NetworkFarm.farm.id.as_alias("id"), NetworkFarm.farm.name.as_alias("name"),
-            NetworkFarm.farm.production.as_alias("production"), NetworkFarm.farm.address.as_alias("address"),
-        ).where(NetworkFarm.network == chosen["id"]).order_by(NetworkFarm.farm.name)
-        supplies = await FarmSupply.select(FarmSupply.farm, FarmSupply.group.name.as_alias("group_name")).where(
-            FarmSupply.farm.is_in([f["id"] for f in farms] or [-1]) & FarmSupply.ended_at.is_null()
-        )
-        for farm in farms:
-            farm["groups"] = [s["group_name"] for s in supplies if s["farm"] == farm["id"]]
-        other_groups = await Group.select(Group.slug, Group.name).where(Group.id.not_in(group_ids)).order_by(Group.name)
-        other_farms = await Farm.select(Farm.slug, Farm.name).where(
-            Farm.id.not_in([f["id"] for f in farms] or [-1])).order_by(Farm.name)
-        return page(request, "network/overview.html", network=chosen, networks=networks, groups=groups, farms=farms,
-                    household_total=len(members), other_groups=other_groups, other_farms=other_farms)
+        return await self._render(request, chosen, networks)
 
     @post("/{slug:str}/groups")
-    async def add_group(self, request: Request, slug: FromPath[str]) -> Redirect:
-        chosen, _networks = await coordinated_network(current(request), slug)
+    async def add_group(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        chosen, networks = await coordinated_network(current(request), slug)
         form = Form(await form_data(request))
         group = await Group.select(Group.id).where(Group.slug == form.get("group")).first()
         ensure(group is not None)
-        if not await NetworkGroup.exists().where((NetworkGroup.network == chosen["id"]) & (NetworkGroup.group == group["id"])):
-            await NetworkGroup.insert(NetworkGroup(network=chosen["id"], group=group["id"]))
-        notice(request, _("The group joined the network."))
+        kind = form.choice("kind", members.GROUP_KINDS, required=False) or "amap"
+        if not form.ok:
+            return await self._render(request, chosen, networks, form, status_code=400)
+        if await members.add_group(chosen["id"], group["id"], kind):
+            notice(request, _("The group joined the network."))
+        return see_other(f"/network?network={slug}")
+
+    @post("/{slug:str}/groups/{group_slug:str}/kind")
+    async def change_kind(self, request: Request, slug: FromPath[str], group_slug: FromPath[str]) -> Template | Redirect:
+        chosen, networks = await coordinated_network(current(request), slug)
+        form = Form(await form_data(request))
+        group = await Group.select(Group.id).where(Group.slug == group_slug).first()
+        ensure(group is not None)
+        kind = form.choice("kind", members.GROUP_KINDS)
+        if not form.ok:
+            return await self._render(request, chosen, networks, form, status_code=400)
+        ensure(await members.set_group_kind(chosen["id"], group["id"], kind))
+        notice(request, _("The kind of group is saved."))
+        return see_other(f"/network?network={slug}")
+
+    @post("/{slug:str}/groups/{group_slug:str}/remove")
+    async def remove_group(self, request: Request, slug: FromPath[str], group_slug: FromPath[str]) -> Redirect:
+        chosen, _networks = await coordinated_network(current(request), slug)
+        group = await Group.select(Group.id).where(Group.slug == group_slug).first()
+        ensure(group is not None and await members.remove_group(chosen["id"], group["id"], current(request).id))
+        notice(request, _("The group left the network. Its history stays in the list of former members."))
         return see_other(f"/network?network={slug}")
 
     @post("/{slug:str}/farms")
@@ -78,7 +112,14 @@ class NetworkController(Controller):
         form = Form(await form_data(request))
         farm = await Farm.select(Farm.id).where(Farm.slug == form.get("farm")).first()
         ensure(farm is not None)
-        if not await NetworkFarm.exists().where((NetworkFarm.network == chosen["id"]) & (NetworkFarm.farm == farm["id"])):
-            await NetworkFarm.insert(NetworkFarm(network=chosen["id"], farm=farm["id"]))
-        notice(request, _("The producer joined the network."))
+        if await members.add_farm(chosen["id"], farm["id"]):
+            notice(request, _("The producer joined the network."))
+        return see_other(f"/network?network={slug}")
+
+    @post("/{slug:str}/farms/{farm_slug:str}/remove")
+    async def remove_farm(self, request: Request, slug: FromPath[str], farm_slug: FromPath[str]) -> Redirect:
+        chosen, _networks = await coordinated_network(current(request), slug)
+        farm = await Farm.select(Farm.id).where(Farm.slug == farm_slug).first()
+        ensure(farm is not None and await members.remove_farm(chosen["id"], farm["id"], current(request).id))
+        notice(request, _("The producer left the network. Its history stays in the list of former members."))
         return see_other(f"/network?network={slug}")

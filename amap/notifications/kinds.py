@@ -48,6 +48,16 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     # Not editable: it covers every group the farm supplies, so no one group's wording applies.
     Kind("farm_digest", _l("Weekly farm digest: subscribers, payments, next deliveries"), "farmer",
          editable=False, placeholders=("name", "farm")),
+    Kind("order_window_open", _l("A producer opens one-off orders to my group"), "member",
+         placeholders=("group", "name", "farm", "title", "date")),
+    Kind("order_window_closing", _l("The day before one-off orders close, when I have not ordered"), "member",
+         placeholders=("group", "name", "farm", "title", "date")),
+    # Not optional: it is the record of what the household owes and where to collect it.
+    Kind("order_receipt", _l("My one-off order once orders close: what, how much, where to collect"), "member",
+         optional=False, placeholders=("group", "name", "farm", "title", "date")),
+    # Not editable: it covers every group of the window, so no one group's wording applies.
+    Kind("order_picking", _l("Picking lists when an order window closes"), "farmer", editable=False,
+         placeholders=("name", "farm", "title")),
 ]}
 
 

@@ -20,6 +20,7 @@ NOTICE_MODULES = [
     "amap.roster.notices",
     "amap.payments.notices",
     "amap.farms.notices",
+    "amap.orders.notices",
 ]
 
 

@@ -16,6 +16,7 @@ NAV_TESTIDS = (
     "nav-contracts",
     "nav-distributions",
     "nav-roster",
+    "nav-orders",
     "nav-committee",
     "nav-farm",
     "nav-network",

@@ -29,8 +29,8 @@ def test_demo_member_logs_in_and_sees_their_home(page: Page) -> None:
 @pytest.mark.parametrize(
     ("email", "extra_links", "own_page", "own_testid"),
     [
-        pytest.param("member@example.org", {"nav-contracts", "nav-distributions", "nav-roster"}, "/me", "next-distribution", id="member"),
-        pytest.param("coordinator@example.org", {"nav-contracts", "nav-distributions", "nav-roster", "nav-committee"}, "/committee", "member-table",
+        pytest.param("member@example.org", {"nav-contracts", "nav-distributions", "nav-roster", "nav-orders"}, "/me", "next-distribution", id="member"),
+        pytest.param("coordinator@example.org", {"nav-contracts", "nav-distributions", "nav-roster", "nav-orders", "nav-committee"}, "/committee", "member-table",
                      id="coordinator"),
         pytest.param("farmer@example.org", {"nav-distributions", "nav-farm"}, "/farm", "farm-name", id="farmer"),
         pytest.param("network@example.org", {"nav-network"}, "/network", "network-name", id="network"),

@@ -169,7 +169,8 @@ def test_the_eve_notice_goes_out_at_17_local_time_once_and_arrives_over_smtp(tmp
     assert amap(tmp_path, "demo").returncode == 0
     with sqlite3.connect(tmp_path / "amap.sqlite") as database:
         [held_on] = database.execute(
-            "SELECT held_on FROM distribution WHERE held_on > date('now') AND status = 'planned' "
+            "SELECT held_on FROM distribution JOIN amap_group ON amap_group.id = distribution.\"group\" "
+            "WHERE held_on > date('now') AND status = 'planned' AND slug = 'amap-des-lilas' "
             "ORDER BY held_on LIMIT 1").fetchone()
     eve = date.fromisoformat(held_on) - timedelta(days=1)
     before = amap(tmp_path, "jobs", "run", "distribution-eve", "--at", f"{eve}T16:59")

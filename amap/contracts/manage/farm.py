@@ -12,6 +12,7 @@ from amap.contracts.tables import ShareType
 from amap.farms.access import chosen_farm, my_farms
 from amap.farms.tables import Farm, FarmSupply
 from amap.groups.tables import Place
+from amap.lib import price_parts
 from amap.lib.access import Principal, current, ensure, requires_farmer, requires_login
 from amap.lib.dates import weekday_name
 from amap.lib.db import utcnow
@@ -42,6 +43,7 @@ class ShareTypeController(Controller):
             "description": form.text("share_description", required=False, max_length=2000),
             "price_cents": euros(form, "share_price"),
         }
+        values["price_parts"] = price_parts.read_lines(form, "share_price_parts", price_cents=values["price_cents"])
         if not form.ok:
             return page(request, "contracts/manage/share_type.html", farm=chosen, form=form, status_code=400)
         await ShareType.insert(ShareType(farm=chosen["id"], **values))

@@ -46,7 +46,8 @@ async def test_a_coordinator_also_sees_coordinator_kinds_and_a_farmer_only_farme
 async def test_unticked_kinds_are_saved_as_refusals_and_ticking_again_removes_them(client, world):
     await login(client, world.email("alice"))
     ticked = {"receive_share_published": "on", "receive_distribution_eve": "on", "receive_shift_reminder": "on",
-              "receive_roster_invitation": "on", "receive_swap_taken": "on"}
+              "receive_roster_invitation": "on", "receive_swap_taken": "on",
+              "receive_order_window_open": "on", "receive_order_window_closing": "on"}
     response = await post_form(client, "/profile/notifications", ticked)
     assert response.status_code == 303
     assert await refusals(world, "alice") == {"payment_due", "group_message"}

@@ -17,8 +17,8 @@ EXPECTED = {
     None:    [303, 303, 303, 303, 303, 303, 303],
 }
 NAV = {
-    "alice": {"nav-me", "nav-contracts", "nav-distributions", "nav-roster", "nav-profile", "nav-logout"},
-    "carol": {"nav-me", "nav-contracts", "nav-distributions", "nav-roster", "nav-profile", "nav-logout",
+    "alice": {"nav-me", "nav-contracts", "nav-distributions", "nav-roster", "nav-orders", "nav-profile", "nav-logout"},
+    "carol": {"nav-me", "nav-contracts", "nav-distributions", "nav-roster", "nav-orders", "nav-profile", "nav-logout",
               "nav-committee", "nav-messages"},
     "dan": {"nav-me", "nav-distributions", "nav-profile", "nav-logout", "nav-farm"},
     "nina": {"nav-me", "nav-profile", "nav-logout", "nav-network"},

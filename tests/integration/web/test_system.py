@@ -97,8 +97,33 @@ async def test_demo_has_a_season_of_distributions_announced_ticked_one_reduced_o
     from amap.distributions.tables import Absence, Announcement, CollectionEvent, Delivery, Distribution
 
     await load_demo(today=date(2026, 11, 28))
-    assert await Distribution.count() == 26
+    lilas = (await Group.select(Group.id).where(Group.slug == "amap-des-lilas").first())["id"]
+    assert await Distribution.count().where(Distribution.group == lilas) == 26
     outcomes = {row["outcome"] for row in await Delivery.select(Delivery.outcome)}
     assert outcomes == {"planned", "delivered", "reduced", "cancelled"}
     assert await Announcement.count() > 10 and await CollectionEvent.count() > 50
     assert await Absence.count() == 1
+
+
+async def test_demo_network_has_two_groups_two_producers_supplying_both_and_its_order_windows():
+    from datetime import date
+
+    from amap.farms.tables import FarmSupply
+    from amap.network.tables import NetworkGroup
+    from amap.orders.tables import BulkBuyer, Order, OrderWindow, WindowProduct
+
+    await load_demo(today=date(2026, 11, 28))
+    groups = {row["group"] for row in await NetworkGroup.select(NetworkGroup.group)}
+    assert len(groups) == 2
+    windows = await OrderWindow.select().order_by(OrderWindow.closes_at)
+    assert len(windows) == 2 and windows[0]["closed_at"] is not None and windows[1]["closed_at"] is None
+    for window in windows:
+        supplied = {row["group"] for row in await FarmSupply.select(FarmSupply.group).where(
+            FarmSupply.farm == window["farm"])}
+        assert supplied == groups  # the producer supplies both groups
+    closed_orders = await Order.select(Order.status).where(Order.window == windows[0]["id"])
+    assert closed_orders and {o["status"] for o in closed_orders} == {"locked"}
+    assert await Order.count().where((Order.window == windows[1]["id"]) & (Order.status == "open")) > 5
+    for product in await WindowProduct.select():  # the stock bookkeeping matches the orders placed
+        assert product["stock"] is None or product["reserved"] <= product["stock"]
+    assert await BulkBuyer.count() == 1

@@ -1,0 +1,1 @@
+"""The regional network: directory, public pages, aggregated demand, fair-price figures, API."""

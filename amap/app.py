@@ -35,6 +35,7 @@ from amap.api.controllers import ApiMeController
 from amap.api.distributions import ApiDistributionsController
 from amap.api.network import ApiNetworkController
 from amap.api.orders import ApiOrdersController
+from amap.api.picking import ApiPickingController
 from amap.api.roster import ApiRosterController
 from amap.contracts.committee import CommitteeContractsController
 from amap.contracts.manage import NewOfferController, OfferManageController, ShareTypeController
@@ -69,7 +70,7 @@ from amap.orders.handover import orders_at
 from amap.orders.member import OrdersController
 from amap.orders.organisations import OrganisationsController
 from amap.orders.producer import CatalogController, WindowsController
-from amap.orders.producer_picking import PickingController
+from amap.orders.producer_picking import DayTourController, PickingController
 from amap.payments.controllers import OfferPaymentsController, RemittanceController
 from amap.payments.households import HouseholdBalancesController
 from amap.principal import PrincipalMiddleware
@@ -113,12 +114,12 @@ PAGE_CONTROLLERS = [
     AbsencesController, SheetController, sheet_worker,
     RosterController,
     OrdersController, OrganisationsController,
-    CatalogController, WindowsController, PickingController,
+    CatalogController, WindowsController, PickingController, DayTourController,
     RosterCommitteeController, GroupCommitteeController,
     UnsubscribeController, GroupMessagesController, MessagesShortcutController, WordingController,
 ]
 API_CONTROLLERS = [ApiMeController, ApiContractsController, ApiDistributionsController, ApiAbsencesController, ApiAnnouncementsController,
-                   ApiRosterController, ApiOrdersController, ApiNetworkController]
+                   ApiRosterController, ApiOrdersController, ApiPickingController, ApiNetworkController]
 
 
 @asynccontextmanager

@@ -119,6 +119,39 @@ class Form:
             return None
         return cents
 
+    def price(self, name: str, *, maximum_cents: int, required: bool = True) -> int | None:
+        """A price above zero typed as 12,50, in cents; above `maximum_cents` is a typing slip."""
+        value = self.get(name)
+        if not value:
+            if required:
+                self.error(name, _("Enter a price like 12,50."))
+            return None
+        try:
+            cents = parse_euros(value)
+        except ValueError:
+            self.error(name, _("Enter a price like 12,50."))
+            return None
+        if not 1 <= cents <= maximum_cents:
+            self.error(name, _("Enter a price above zero and at most %(max)s.",
+                               max=format_cents(maximum_cents, get_language())))
+            return None
+        return cents
+
+    def correction_amount(self, name: str, *, maximum_cents: int) -> int | None:
+        """An amount other than zero, typed as 12,50; negative to correct a mistake recorded before."""
+        try:
+            amount = parse_euros(self.get(name))
+        except ValueError:
+            self.error(name, _("Enter an amount in euros, like 12,50."))
+            return None
+        if amount == 0:
+            self.error(name, _("Enter an amount other than zero."))
+            return None
+        if abs(amount) > maximum_cents:
+            self.error(name, _("Enter an amount of at most %(max)s.", max=format_cents(maximum_cents, get_language())))
+            return None
+        return amount
+
     def password(self, name: str = "password") -> str:
         value = self.raw.get(name, "")
         return value if isinstance(value, str) else ""

@@ -14,7 +14,6 @@ from amap.lib import price_parts
 from amap.lib.access import Principal, ensure
 from amap.lib.forms import Form
 from amap.lib.i18n import _, get_language
-from amap.lib.money import format_cents, parse_euros
 from amap.orders.tables import Product, WindowProduct
 
 MAX_PRICE_CENTS = 1_000_000  # 10,000 euros a unit: anything above is a typing slip
@@ -30,20 +29,7 @@ def euros_text(cents: int) -> str:
 
 def price(form: Form, name: str) -> int | None:
     """A unit price above zero, typed like 12,50."""
-    value = form.get(name)
-    if not value:
-        form.error(name, _("Enter a price like 12,50."))
-        return None
-    try:
-        cents = parse_euros(value)
-    except ValueError:
-        form.error(name, _("Enter a price like 12,50."))
-        return None
-    if not 1 <= cents <= MAX_PRICE_CENTS:
-        form.error(name, _("Enter a price above zero and at most %(max)s.",
-                           max=format_cents(MAX_PRICE_CENTS, get_language())))
-        return None
-    return cents
+    return form.price(name, maximum_cents=MAX_PRICE_CENTS)
 
 
 def vat_basis_points(form: Form, name: str = "vat") -> int | None:

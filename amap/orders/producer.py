@@ -18,6 +18,7 @@ from amap.lib.i18n import _, _l, get_language
 from amap.lib.web import form_data, notice, page, see_other
 from amap.orders import catalog, windows
 from amap.orders.picking import picking
+from amap.orders.tours import delivery_dates
 from amap.orders.window_form import read_stocks, read_window, window_form
 
 STATE_LABELS = {"draft": _l("draft"), "scheduled": _l("published, not open yet"), "open": _l("open for orders"),
@@ -115,8 +116,10 @@ class WindowsController(Controller):
         rows = await windows.farm_windows(chosen["id"])
         for row in rows:
             row["state"] = windows.state(row, now)
+        timezone = await windows.farm_timezone(chosen["id"])
         return page(request, "orders/producer/windows.html", farm=chosen, farms=farms, windows=rows,
-                    timezone=await windows.farm_timezone(chosen["id"]), state_labels=STATE_LABELS)
+                    timezone=timezone, state_labels=STATE_LABELS,
+                    tour_dates=await delivery_dates(chosen["id"], local_today(timezone, now)))
 
     async def _form_page(self, request: Request, farm: dict, form: Form, *, window: dict | None = None,
                          status_code: int = 200) -> Template:

@@ -1,22 +1,27 @@
 """A window's printable pages for its producer — the picking lists (`/farm/windows/{id}/picking`),
-where payments for orders are recorded too, and the tour sheet (`/farm/windows/{id}/tour`)."""
+where payments for orders are recorded too, and the tour sheet (`/farm/windows/{id}/tour`) — and
+the tour of one delivery date across windows (`/farm/tours/{date}`)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from amap.lib.access import current, requires_farmer
-from amap.lib.dates import local_today
+from amap.farms.access import chosen_farm, my_farms
+from amap.lib.access import current, ensure, requires_farmer
+from amap.lib.dates import format_date, local_today
 from amap.lib.db import utcnow
 from amap.lib.forms import Form
-from amap.lib.i18n import _
+from amap.lib.i18n import _, get_language
 from amap.lib.web import form_data, notice, page, see_other
 from amap.orders import windows
 from amap.orders.catalog import euros_text
 from amap.orders.picking import BULK_KINDS, picking
 from amap.orders.settlement import METHOD_NAMES, payments_of, read_payment, record_payment
+from amap.orders.tours import day_tour
 
 
 class PickingController(Controller):
@@ -70,5 +75,23 @@ class PickingController(Controller):
     @get("/tour", name="farm_window_tour")
     async def tour(self, request: Request, window_id: FromPath[int]) -> Template:
         window = await windows.owned_window(current(request), window_id)
-        return page(request, "orders/producer/tour.html", window=window, figures=await picking(window_id),
-                    timezone=await windows.farm_timezone(window["farm"]))
+        return page(request, "orders/producer/tour.html", tour_title=window["title"], farm_name=window["farm_name"],
+                    back_links=[(f"/farm/windows/{window_id}", window["title"]),
+                                (f"/farm/windows/{window_id}/picking", _("Picking lists"))],
+                    figures=await picking(window_id), timezone=await windows.farm_timezone(window["farm"]))
+
+
+class DayTourController(Controller):
+    """`/farm/tours/{date}?farm=`: one tour for everything the farm delivers that day, all windows together."""
+
+    path = "/farm/tours"
+    guards = [requires_farmer]
+
+    @get("/{day:date}", name="farm_day_tour")
+    async def show(self, request: Request, day: FromPath[date], farm: FromQuery[str | None] = None) -> Template:
+        chosen = await chosen_farm(current(request), await my_farms(current(request)), farm)
+        figures = await day_tour(chosen["id"], day)
+        ensure(bool(figures["stops"]))  # no delivery that day: nothing to print
+        return page(request, "orders/producer/tour.html", tour_title=format_date(day, get_language(), "full"),
+                    farm_name=chosen["name"], back_links=[(f"/farm/windows?farm={chosen['slug']}", _("Order windows"))],
+                    figures=figures, timezone=await windows.farm_timezone(chosen["id"]))

@@ -11,8 +11,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from amap.lib.forms import Form
-from amap.lib.i18n import _, _l, get_language
-from amap.lib.money import format_cents, parse_euros
+from amap.lib.i18n import _, _l
 from amap.orders.tables import OrderPayment
 
 METHOD_NAMES = {"cash": _l("Cash"), "cheque": _l("Cheque"), "transfer": _l("Transfer"), "card": _l("Card")}
@@ -44,16 +43,7 @@ async def payments_of(order_ids: list[int]) -> dict[int, list[dict]]:
 def read_payment(form: Form, today: date) -> dict:
     """The payment as typed: an amount other than zero (negative corrects), a method, a day not in
     the future, and a note saying why for a correction."""
-    amount = None
-    try:
-        amount = parse_euros(form.get("amount"))
-    except ValueError:
-        form.error("amount", _("Enter an amount in euros, like 12,50."))
-    if amount == 0:
-        form.error("amount", _("Enter an amount other than zero."))
-    elif amount is not None and abs(amount) > MAX_AMOUNT_CENTS:
-        form.error("amount", _("Enter an amount of at most %(max)s.",
-                               max=format_cents(MAX_AMOUNT_CENTS, get_language())))
+    amount = form.correction_amount("amount", maximum_cents=MAX_AMOUNT_CENTS)
     method = form.choice("method", METHOD_NAMES)
     received_on = form.date("received_on")
     if received_on is not None and received_on > today:

@@ -18,7 +18,7 @@ from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _, get_language
-from amap.lib.money import format_cents, parse_euros
+from amap.lib.money import format_cents
 from amap.lib.web import form_data, notice, page, see_other
 from amap.payments import exports, services
 from amap.payments.tables import Remittance
@@ -61,16 +61,7 @@ def read_payment(form: Form, subscription_ids: set[int], today: date) -> dict:
     subscription = form.get("subscription")
     if not (subscription.isdigit() and int(subscription) in subscription_ids):
         form.error("subscription", _("Choose the household that paid."))
-    amount = None
-    try:
-        amount = parse_euros(form.get("amount"))
-    except ValueError:
-        form.error("amount", _("Enter an amount in euros, like 12,50."))
-    if amount == 0:
-        form.error("amount", _("Enter an amount other than zero."))
-    elif amount is not None and abs(amount) > MAX_AMOUNT_CENTS:
-        form.error("amount", _("Enter an amount of at most %(max)s.",
-                               max=format_cents(MAX_AMOUNT_CENTS, get_language())))
+    amount = form.correction_amount("amount", maximum_cents=MAX_AMOUNT_CENTS)
     method = form.choice("method", services.METHODS)
     cheque_number = bank = ""
     if method == "cheque":

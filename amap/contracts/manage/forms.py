@@ -10,7 +10,6 @@ from amap.contracts.offers import FREQUENCIES, MISSED_DELIVERY_RULES, NATURES, P
 from amap.lib.dates import format_date
 from amap.lib.forms import Form
 from amap.lib.i18n import _, get_language
-from amap.lib.money import format_cents, parse_euros
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 LONGEST_SEASON_DAYS = 2 * 366
@@ -35,21 +34,7 @@ def day(form: Form, name: str, missing: str | None = None) -> date | None:
 
 def euros(form: Form, name: str, *, required: bool = True) -> int | None:
     """A price per delivery typed like 17,50 or 17.50, in cents."""
-    value = form.get(name)
-    if not value:
-        if required:
-            form.error(name, _("Enter a price like 17,50."))
-        return None
-    try:
-        cents = parse_euros(value)
-    except ValueError:
-        form.error(name, _("Enter a price like 17,50."))
-        return None
-    if not 1 <= cents <= MAX_PRICE_CENTS:
-        form.error(name, _("Enter a price above zero and at most %(max)s.",
-                           max=format_cents(MAX_PRICE_CENTS, get_language())))
-        return None
-    return cents
+    return form.price(name, maximum_cents=MAX_PRICE_CENTS, required=required)
 
 
 def terms_form(offer: dict) -> Form:

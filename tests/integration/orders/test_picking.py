@@ -127,3 +127,23 @@ async def test_a_bad_payment_is_refused_beside_its_field_and_nothing_is_recorded
         response = await post_form(client, f"/farm/windows/{shop.window}/payments", data)
     assert response.status_code == 400 and f'href="#{field}"' in response.text
     assert not await OrderPayment.exists()
+
+
+async def test_the_producer_reads_the_picking_list_through_the_api_and_nobody_else_does(client, world, orders):
+    from amap.accounts.services import create_api_token
+
+    shop, ids = orders
+    dan = {"authorization": f"Bearer {await create_api_token(world.users['dan'], 'test')}"}
+    response = await client.get(f"/api/v1/order-windows/{shop.window}/picking", headers=dan)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [stop["group"] for stop in body["stops"]] == ["AMAP du Canal", "AMAP des Tilleuls"]
+    assert (body["total_cents"], body["orders"]) == (22522, 3)
+    tilleuls = body["stops"][1]
+    assert [o["household"] for o in tilleuls["orders"]] == ["Alice", "Carol"]
+    assert next(o for o in tilleuls["orders"] if o["household"] == "Carol")["organisation"] == "kitchen"
+    assert sum(p["total_cents"] for p in body["products"]) == body["total_cents"]
+    for who in ("fanny", "alice", "carol"):  # another farm's farmer, a member, a coordinator
+        headers = {"authorization": f"Bearer {await create_api_token(world.users[who], 'test')}"}
+        assert (await client.get(f"/api/v1/order-windows/{shop.window}/picking", headers=headers)).status_code == 404
+    assert (await client.get(f"/api/v1/order-windows/{shop.window}/picking")).status_code == 401

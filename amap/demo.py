@@ -87,7 +87,7 @@ async def load_demo(seed: int = 2009, today: date | None = None) -> dict[str, st
             farm_ids.append(rows[0]["id"])
             await FarmSupply.insert(FarmSupply(farm=rows[0]["id"], group=group_id))
         network = await Network.insert(
-            Network(name="Réseau des AMAP d'Île-de-France", slug="reseau-idf",
+            Network(name="Réseau Île-de-France", slug="reseau-idf",
                     description="Les AMAP, collectifs et producteurs paysans d'Île-de-France.")
         ).returning(Network.id)
         network_id = network[0]["id"]

@@ -218,12 +218,24 @@ async def read_sheet(distribution: dict) -> Sheet:
         line.shared_with = [(other, names.get(other, "")) for other, _n in line.shared_with]
         line.shares.sort(key=lambda s: (s.farm_name, s.share_name, s.catch_up_of or date.min,
                                         s.shifted_from or date.min))
-    for event in await CollectionEvent.select(CollectionEvent.household, CollectionEvent.action).where(
-            CollectionEvent.distribution == distribution["id"]).order_by(CollectionEvent.id):
-        if event["household"] in lines:
-            lines[event["household"]].state = "open" if event["action"] == "undone" else event["action"]
+    for (_day, household), state in (await collection_states([distribution["id"]])).items():
+        if household in lines:
+            lines[household].state = state
     return Sheet(lines=sorted(lines.values(), key=lambda line: (folded(line.name), line.household_id)),
                  cancelled=[d for d in deliveries if d["outcome"] == "cancelled"])
+
+
+async def collection_states(distribution_ids: list[int]) -> dict[tuple[int, int], str]:
+    """(distribution, household) -> its latest event on the sheet: collected, donated or kept, or
+    open after an undo. Households never ticked are absent. One query."""
+    states: dict[tuple[int, int], str] = {}
+    if not distribution_ids:
+        return states
+    for event in await CollectionEvent.select(CollectionEvent.distribution, CollectionEvent.household,
+                                              CollectionEvent.action).where(
+            CollectionEvent.distribution.is_in(distribution_ids)).order_by(CollectionEvent.id):
+        states[(event["distribution"], event["household"])] = "open" if event["action"] == "undone" else event["action"]
+    return states
 
 
 async def record(distribution_id: int, household_id: int, action: str, event_id: str, user_id: int) -> bool:

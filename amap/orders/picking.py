@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from amap.distributions.sheet import collection_states
 from amap.lib.i18n import _l
 from amap.orders.settlement import paid_by_order
 from amap.orders.tables import BulkBuyer, Order, OrderLine
@@ -53,7 +54,7 @@ async def picking(window_id: int) -> dict:
     stops = await window_stops(window_id)
     orders = await Order.select(
         Order.id, Order.stop, Order.household, Order.household.name.as_alias("household_name"), Order.status,
-        Order.placed_at, Order.collected_at,
+        Order.placed_at,
     ).where((Order.window == window_id) & (Order.status != "cancelled"))
     ids = [order["id"] for order in orders]
     lines = await order_lines(ids)
@@ -65,8 +66,12 @@ async def picking(window_id: int) -> dict:
         overall[product["id"]] = {"id": product["id"], "name": product["name"], "unit": product["unit"],
                                   "quantity": 0, "total_cents": 0, "price_cents": product["price_cents"],
                                   "stock": product["stock"], "reserved": product["reserved"]}
+    # Collected when the sign-off sheet of the stop's distribution ticks the household.
+    states = await collection_states([stop["distribution"] for stop in stops if stop["distribution"]])
+    stop_day = {stop["id"]: stop["distribution"] for stop in stops}
     by_stop: dict[int, list[dict]] = defaultdict(list)
     for order in orders:
+        order["collected"] = states.get((stop_day.get(order["stop"]), order["household"])) == "collected"
         order["lines"] = lines.get(order["id"], [])
         order["total_cents"] = sum(line["total_cents"] for line in order["lines"])
         order["paid_cents"] = paid.get(order["id"], 0)

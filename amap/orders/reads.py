@@ -97,12 +97,12 @@ async def catalog(window_id: int, current: dict[int, int] | None = None) -> list
 
 
 def order_state(order: dict, now: datetime, today: date) -> str:
-    """open (may still change), cancelled, to_collect (closed, collected later) or past."""
+    """open (may still change), cancelled, to_collect (closed, its distribution still to come) or past."""
     if order["status"] == "cancelled":
         return "cancelled"
     if order["status"] == "open" and is_open(order, now):
         return "open"
-    if order["collected_at"] is None and (order["held_on"] is None or order["held_on"] >= today):
+    if order["held_on"] is None or order["held_on"] >= today:
         return "to_collect"
     return "past"
 

@@ -82,7 +82,6 @@ class Order(Table, tablename="order_placed"):
     status = Varchar(length=10, default="open")  # open | locked | cancelled
     placed_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
-    collected_at = Timestamptz(null=True, default=None)
 
 
 class OrderLine(Table, tablename="order_line"):

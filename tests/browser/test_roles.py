@@ -62,7 +62,7 @@ def test_each_role_sees_its_own_links_and_opens_its_own_page(
     if own_page == "/farm":
         expect(page.get_by_test_id("farm-name")).to_contain_text("Ferme du Bout du Champ")
     if own_page == "/network":
-        expect(page.get_by_test_id("network-name")).to_contain_text("Réseau des AMAP d'Île-de-France")
+        expect(page.get_by_test_id("network-name")).to_contain_text("Réseau Île-de-France")
     if own_page == "/admin":
         expect(nav.link("nav-admin")).to_have_attribute("aria-current", "page")
 

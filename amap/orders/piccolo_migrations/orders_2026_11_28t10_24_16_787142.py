@@ -1453,25 +1453,4 @@ async def forwards():
         schema=None,
     )
 
-    manager.add_column(
-        table_class_name="Order",
-        tablename="order_placed",
-        column_name="collected_at",
-        db_column_name="collected_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
     return manager

@@ -147,3 +147,17 @@ async def test_the_producer_reads_the_picking_list_through_the_api_and_nobody_el
         headers = {"authorization": f"Bearer {await create_api_token(world.users[who], 'test')}"}
         assert (await client.get(f"/api/v1/order-windows/{shop.window}/picking", headers=headers)).status_code == 404
     assert (await client.get(f"/api/v1/order-windows/{shop.window}/picking")).status_code == 401
+
+
+async def test_an_order_shows_collected_once_the_sign_off_sheet_ticks_the_household(client, world, orders):
+    from amap.distributions.sheet import record
+
+    shop, ids = orders
+    tilleuls_day = shop.distributions[world.tilleuls]
+    await record(tilleuls_day, world.households["alice"], "collected", "tick-1", world.users["carol"])
+    figures = await picking(shop.window)
+    collected = {o["household_name"]: o["collected"] for stop in figures["stops"] for o in stop["orders"]}
+    assert collected == {"Alice": True, "Carol": False, "Erin": False}
+    await record(tilleuls_day, world.households["alice"], "undone", "tick-2", world.users["carol"])
+    assert not next(o for o in (await picking(shop.window))["stops"][1]["orders"] if o["household_name"] == "Alice")[
+        "collected"]

@@ -1,10 +1,11 @@
-"""The `amap` command: serve, worker, migrate, demo, createuser, check, token."""
+"""The `amap` command: serve, worker, migrate, backup, restore, demo, createuser, check, token."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
 import sys
+from pathlib import Path
 
 import click
 
@@ -161,6 +162,49 @@ def migrate() -> None:
     """Apply pending database migrations of every domain."""
     _run(_migrate_quietly())
     click.echo("Database is up to date.")
+
+
+@main.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=True, writable=True, path_type=Path))
+def backup_command(path: Path | None) -> None:
+    """Write a consistent backup of the database, safe while the app runs.
+
+    PATH defaults to <data folder>/backups/amap-YYYYMMDD-HHMMSS.sqlite (SQLite) or .dump
+    (PostgreSQL, pg_dump custom format); a folder gets that file name. The file is private (mode 600).
+    """
+    from amap.system.backup import BackupError, write_backup
+
+    settings = get_settings()
+    try:
+        written = write_backup(settings, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup of {settings.database_url.split('@')[-1]} written to {written} "
+               f"({written.stat().st_size} bytes).")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the database's content with the backup at PATH, then apply pending migrations.
+
+    Stop `amap serve` and `amap worker` first. PATH must come from `amap backup` on the same
+    kind of database (SQLite or PostgreSQL).
+    """
+    from amap.system.backup import BackupError, check_restorable, restore_backup
+
+    settings = get_settings()
+    database = settings.database_url.split("@")[-1]
+    try:
+        check_restorable(settings, path)
+        if not yes:
+            click.confirm(f"Replace everything in {database} with {path}?", abort=True)
+        restore_backup(settings, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    _run(_migrate_quietly())  # an older backup is brought up to the code's schema
+    click.echo(f"Restored {database} from {path}; migrations applied.")
 
 
 @main.command()

@@ -9,15 +9,17 @@ from litestar import Controller, Request, post
 from litestar.exceptions import ValidationException
 from litestar.params import JSONBody
 
+from amap.api.params import BodyId
 from amap.distributions.absences import AbsenceError, Declaration, declare, distribution_columns
 from amap.distributions.tables import Absence, Distribution
+from amap.errors import api_errors
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.db import utcnow
 
 
 @dataclass
 class AbsenceIn:
-    distribution_id: int
+    distribution_id: BodyId
     choice: str
     """collector | offered | donated | shifted"""
     collector_email: str = ""
@@ -43,7 +45,8 @@ class ApiAbsencesController(Controller):
     security = [{"BearerToken": []}]
     tags = ["distributions"]
 
-    @post("/absences", summary="Declare the token holder's household absent from a distribution")
+    @post("/absences", responses=api_errors(400, 404),
+          summary="Declare the token holder's household absent from a distribution")
     async def declare_absence(self, request: Request, data: JSONBody[AbsenceIn]) -> AbsenceOut:
         """Before the group's deadline only; 400 says why an absence is refused."""
         principal = current(request)

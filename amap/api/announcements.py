@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from litestar import Controller, Request, put
 from litestar.exceptions import ValidationException
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
+from amap.api.params import BodyId, BodyInt, PathId
 from amap.distributions import announcements
 from amap.distributions.announcements import AnnouncementError, Section
 from amap.distributions.season import clean_items
+from amap.errors import api_errors
 from amap.lib.access import current, requires_login
 
 
@@ -21,12 +23,12 @@ class ItemIn:
     name: str
     quantity: Decimal  # a JSON number or a string such as "1.5"
     unit: str = ""
-    unit_price_cents: int | None = None
+    unit_price_cents: BodyInt | None = None
 
 
 @dataclass
 class ShareIn:
-    offer_share_id: int
+    offer_share_id: BodyId
     items: list[ItemIn] = field(default_factory=list)
     note: str = ""
 
@@ -88,9 +90,9 @@ class ApiAnnouncementsController(Controller):
     security = [{"BearerToken": []}]
     tags = ["distributions"]
 
-    @put("/deliveries/{delivery_id:int}/announcement",
+    @put("/deliveries/{delivery_id:int}/announcement", responses=api_errors(400, 404),
          summary="Post what each share holds at a delivery (the offer's farm and those who manage it)")
-    async def put_announcement(self, request: Request, delivery_id: FromPath[int],
+    async def put_announcement(self, request: Request, delivery_id: PathId,
                                data: JSONBody[AnnouncementIn]) -> AnnouncementOut:
         principal = current(request)
         delivery = await announcements.managed_delivery(principal, delivery_id)

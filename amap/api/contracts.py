@@ -7,12 +7,14 @@ from datetime import date
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import ValidationException
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
+from amap.api.params import BodyId, BodyInt, PathId
 from amap.contracts import lifecycle
 from amap.contracts.access import visible_offer, visible_subscription
 from amap.contracts.member import offer_details
 from amap.contracts.tables import Installment, Offer, Subscription
+from amap.errors import api_errors
 from amap.groups.tables import Group
 from amap.lib.access import Principal, current, ensure, requires_login
 from amap.lib.dates import local_today
@@ -64,12 +66,12 @@ class ContractDetailOut(ContractOut):
 
 @dataclass
 class SubscribeIn:
-    offer_share_id: int
-    payment_plan_id: int
+    offer_share_id: BodyId
+    payment_plan_id: BodyId
     charter_accepted: bool
     tier: str = "standard"
-    quantity: int = 1
-    donation_cents: int = 0
+    quantity: BodyInt = 1
+    donation_cents: BodyInt = 0
 
 
 @dataclass
@@ -142,7 +144,7 @@ class ApiContractsController(Controller):
     security = [{"BearerToken": []}]
     tags = ["contracts"]
 
-    @get("/contracts", summary="Contract offers the token holder may see")
+    @get("/contracts", responses=api_errors(), summary="Contract offers the token holder may see")
     async def contracts(self, request: Request) -> list[ContractOut]:
         ids = await _visible_offer_ids(current(request))
         rows = await Offer.select(Offer.all_columns(), Offer.farm.name.as_alias("farm_name"),
@@ -150,8 +152,9 @@ class ApiContractsController(Controller):
             Offer.id.is_in(ids or [-1])).order_by(Offer.starts_on)
         return [ContractOut(**_contract(row), farm=row["farm_name"], group=row["group_name"]) for row in rows]
 
-    @get("/contracts/{offer_id:int}", summary="One contract offer: shares, prices, calendar, payment plans")
-    async def contract(self, request: Request, offer_id: FromPath[int]) -> ContractDetailOut:
+    @get("/contracts/{offer_id:int}", responses=api_errors(400, 404),
+         summary="One contract offer: shares, prices, calendar, payment plans")
+    async def contract(self, request: Request, offer_id: PathId) -> ContractDetailOut:
         details = await offer_details(await visible_offer(current(request), offer_id))
         offer = details["offer"]
         return ContractDetailOut(
@@ -163,8 +166,9 @@ class ApiContractsController(Controller):
                                    method=p["method"], payee=p["payee"]) for p in details["plans"]],
         )
 
-    @post("/contracts/{offer_id:int}/subscriptions", summary="Sign a contract for the token holder's household")
-    async def subscribe(self, request: Request, offer_id: FromPath[int], data: JSONBody[SubscribeIn]) -> SubscriptionOut:
+    @post("/contracts/{offer_id:int}/subscriptions", responses=api_errors(400, 404),
+          summary="Sign a contract for the token holder's household")
+    async def subscribe(self, request: Request, offer_id: PathId, data: JSONBody[SubscribeIn]) -> SubscriptionOut:
         principal = current(request)
         offer = await visible_offer(principal, offer_id)
         ensure(offer["group"] in (principal.member_groups | principal.pending_groups)
@@ -182,7 +186,8 @@ class ApiContractsController(Controller):
             raise ValidationException(detail=f"{error.field}: {error.message}") from error
         return (await _subscriptions_out([row], local_today(group["timezone"])))[0]
 
-    @get("/subscriptions", summary="Signed contracts: the household's own, or those of a farm or group managed")
+    @get("/subscriptions", responses=api_errors(),
+         summary="Signed contracts: the household's own, or those of a farm or group managed")
     async def subscriptions(self, request: Request) -> list[SubscriptionOut]:
         principal = current(request)
         query = Subscription.select()
@@ -193,8 +198,9 @@ class ApiContractsController(Controller):
                                 | Subscription.offer.group.is_in(list(principal.coordinator_groups) or [-1]))
         return await _subscriptions_out(await query.order_by(Subscription.id), local_today())
 
-    @get("/subscriptions/{subscription_id:int}", summary="One signed contract with its schedule and payments")
-    async def subscription(self, request: Request, subscription_id: FromPath[int]) -> SubscriptionDetailOut:
+    @get("/subscriptions/{subscription_id:int}", responses=api_errors(400, 404),
+         summary="One signed contract with its schedule and payments")
+    async def subscription(self, request: Request, subscription_id: PathId) -> SubscriptionDetailOut:
         row = await visible_subscription(current(request), subscription_id)
         summary = (await _subscriptions_out([row], local_today()))[0]
         schedule = await Installment.select().where(Installment.subscription == subscription_id).order_by(

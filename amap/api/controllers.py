@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from litestar import Controller, Request, get
 
 from amap.accounts.tables import Household, User
+from amap.errors import api_errors
 from amap.groups.services import groups_by_id
 from amap.lib.access import current, requires_login
 
@@ -39,7 +40,7 @@ class ApiMeController(Controller):
     security = [{"BearerToken": []}]
     tags = ["accounts"]
 
-    @get("/me", summary="The token holder's account, household and roles per group")
+    @get("/me", responses=api_errors(), summary="The token holder's account, household and roles per group")
     async def me(self, request: Request) -> MeOut:
         principal = current(request)
         household = None

@@ -8,12 +8,14 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from litestar import Controller, Request, get
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 
+from amap.api.params import PathId
 from amap.api.ranges import date_range
 from amap.distributions import services
 from amap.distributions.calendar import sync_group
 from amap.distributions.tables import Distribution
+from amap.errors import api_errors
 from amap.lib.access import Principal, current, ensure, requires_login
 from amap.lib.dates import local_today
 
@@ -108,7 +110,8 @@ class ApiDistributionsController(Controller):
     security = [{"BearerToken": []}]
     tags = ["distributions"]
 
-    @get("", summary="Distributions of the token holder's groups between two dates, with each farm's delivery")
+    @get("", responses=api_errors(400),
+         summary="Distributions of the token holder's groups between two dates, with each farm's delivery")
     async def distributions(
         self, request: Request,
         from_: Annotated[str | None, QueryParameter(name="from", description="First day, YYYY-MM-DD; today by default")
@@ -128,8 +131,9 @@ class ApiDistributionsController(Controller):
         return await _distributions_out(await query.order_by(Distribution.held_on).order_by(
             Distribution.starts_at).order_by(Distribution.id))
 
-    @get("/{distribution_id:int}", summary="One distribution, with what the holder's household collects there")
-    async def distribution(self, request: Request, distribution_id: FromPath[int]) -> DistributionDetailOut:
+    @get("/{distribution_id:int}", responses=api_errors(400, 404),
+         summary="One distribution, with what the holder's household collects there")
+    async def distribution(self, request: Request, distribution_id: PathId) -> DistributionDetailOut:
         principal = current(request)
         row = await Distribution.select(*services.distribution_columns()).where(
             Distribution.id == distribution_id).first()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from litestar import Controller, get
 from litestar.params import FromPath
 
+from amap.errors import api_errors
 from amap.lib.access import ensure, requires_login
 from amap.network import directory
 
@@ -94,19 +95,21 @@ class ApiNetworkController(Controller):
     security = [{"BearerToken": []}]
     tags = ["network"]
 
-    @get("/networks/{slug:str}", summary="A network's public directory: its member groups and producers")
+    @get("/networks/{slug:str}", responses=api_errors(404),
+         summary="A network's public directory: its member groups and producers")
     async def network(self, slug: FromPath[str]) -> NetworkOut:
         network, found = await _network(slug)
         return NetworkOut(name=network["name"], slug=network["slug"], description=network["description"],
                           groups=[MemberGroupOut(**group) for group in found["groups"]],
                           producers=[_producer(row) for row in found["producers"]])
 
-    @get("/networks/{slug:str}/producers", summary="A network's producers, with the groups each supplies")
+    @get("/networks/{slug:str}/producers", responses=api_errors(404),
+         summary="A network's producers, with the groups each supplies")
     async def producers(self, slug: FromPath[str]) -> list[ProducerOut]:
         _network_row, found = await _network(slug)
         return [_producer(row) for row in found["producers"]]
 
-    @get("/producers/{slug:str}", summary="A producer's public profile and catalog")
+    @get("/producers/{slug:str}", responses=api_errors(404), summary="A producer's public profile and catalog")
     async def producer(self, slug: FromPath[str]) -> ProducerDetailOut:
         profile = await directory.producer_profile(slug)
         ensure(profile is not None)

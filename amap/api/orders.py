@@ -8,9 +8,11 @@ from datetime import date, datetime
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_409_CONFLICT
 
+from amap.api.params import BodyId, BodyInt, PathId
+from amap.errors import api_errors
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.db import utcnow
@@ -71,14 +73,14 @@ class WindowDetailOut(WindowOut):
 
 @dataclass
 class LineIn:
-    product: int
+    product: BodyId
     """A window product id, from the window's catalog."""
-    quantity: int
+    quantity: BodyInt
 
 
 @dataclass
 class OrderIn:
-    window: int
+    window: BodyId
     lines: list[LineIn]
     """The whole order: it replaces the household's order in this window; absent products: none."""
 
@@ -140,14 +142,16 @@ class ApiOrdersController(Controller):
     security = [{"BearerToken": []}]
     tags = ["orders"]
 
-    @get("/order-windows", summary="Order windows open now for the token holder's groups, the soonest closing first")
+    @get("/order-windows", responses=api_errors(),
+         summary="Order windows open now for the token holder's groups, the soonest closing first")
     async def windows(self, request: Request) -> list[WindowOut]:
         now = utcnow()
         rows = await reads.open_windows(current(request).member_groups, now)
         return [WindowOut(**window_out({**row, "id": row["window"]}, row, now)) for row in rows]
 
-    @get("/order-windows/{window_id:int}", summary="One order window: its catalog with prices and stock left")
-    async def window(self, request: Request, window_id: FromPath[int]) -> WindowDetailOut:
+    @get("/order-windows/{window_id:int}", responses=api_errors(400, 404),
+         summary="One order window: its catalog with prices and stock left")
+    async def window(self, request: Request, window_id: PathId) -> WindowDetailOut:
         principal = current(request)
         window = await reads.window_for(window_id, principal.member_groups, principal.household_id)
         ensure(window is not None)
@@ -161,7 +165,8 @@ class ApiOrdersController(Controller):
                 price_parts=[PricePartOut(category=part["category"], label=part["label"], cents=part["cents"]) for part in p["parts"]],
             ) for p in products])
 
-    @post("/orders", summary="Place or replace the household's order in a window (409 when stock is short)",
+    @post("/orders", responses=api_errors(400, 403, 404, 409),
+          summary="Place or replace the household's order in a window (409 when stock is short)",
           status_code=201)
     async def place(self, request: Request, data: JSONBody[OrderIn]) -> OrderDetailOut:
         """400 on bad quantities (with `errors` per line), 404 for a window that does not deliver to
@@ -188,13 +193,14 @@ class ApiOrdersController(Controller):
                  "source": "body"} for key, message in refused.errors.items()]) from None
         return await self._detail(order["id"])
 
-    @get("/orders", summary="The household's one-off orders, the most recent window first")
+    @get("/orders", responses=api_errors(), summary="The household's one-off orders, the most recent window first")
     async def orders(self, request: Request) -> list[OrderOut]:
         rows = await reads.household_orders(current(request).household_id, utcnow(), local_today())
         return [OrderOut(**order_out(row)) for row in rows]
 
-    @get("/orders/{order_id:int}", summary="One of the household's orders with its lines")
-    async def order(self, request: Request, order_id: FromPath[int]) -> OrderDetailOut:
+    @get("/orders/{order_id:int}", responses=api_errors(400, 404),
+         summary="One of the household's orders with its lines")
+    async def order(self, request: Request, order_id: PathId) -> OrderDetailOut:
         row = await reads.order_of(order_id)
         principal = current(request)
         ensure(row is not None and principal.household_id is not None and row["household"] == principal.household_id)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from litestar import Controller, Request, get
-from litestar.params import FromPath
 
+from amap.api.params import PathId
+from amap.errors import api_errors
 from amap.lib.access import current, requires_login
 from amap.orders.picking import picking
 from amap.orders.windows import owned_window
@@ -81,8 +82,9 @@ class ApiPickingController(Controller):
     security = [{"BearerToken": []}]
     tags = ["orders"]
 
-    @get("/{window_id:int}/picking", summary="The producer's picking list: stops in tour order, orders, totals")
-    async def picking_list(self, request: Request, window_id: FromPath[int]) -> PickingOut:
+    @get("/{window_id:int}/picking", responses=api_errors(400, 404),
+         summary="The producer's picking list: stops in tour order, orders, totals")
+    async def picking_list(self, request: Request, window_id: PathId) -> PickingOut:
         window = await owned_window(current(request), window_id)  # 404 unless the token holder runs the farm
         found = await picking(window_id)
         stops = [StopOut(

@@ -8,10 +8,12 @@ from typing import Annotated
 
 from litestar import Controller, Request, delete, get, post
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_409_CONFLICT
 
+from amap.api.params import PathId
 from amap.api.ranges import date_range
+from amap.errors import api_errors
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.roster import signups
@@ -58,7 +60,7 @@ class ApiRosterController(Controller):
     security = [{"BearerToken": []}]
     tags = ["roster"]
 
-    @get("", summary="Slots with free places in the token holder's groups between two dates")
+    @get("", responses=api_errors(400), summary="Slots with free places in the token holder's groups between two dates")
     async def slots(
         self, request: Request,
         from_: Annotated[str | None, QueryParameter(name="from", description="First day, YYYY-MM-DD; today by default")
@@ -72,8 +74,9 @@ class ApiRosterController(Controller):
             await sync_slots(group_id)
         return [slot_out(row, row["names"]) for row in await signups.open_slots(group_ids, first, last)]
 
-    @post("/slots/{slot_id:int}/signup", summary="Take a place on a slot (409 when it is full)", status_code=201)
-    async def signup(self, request: Request, slot_id: FromPath[int]) -> SignupOut:
+    @post("/slots/{slot_id:int}/signup", responses=api_errors(400, 404, 409),
+          summary="Take a place on a slot (409 when it is full)", status_code=201)
+    async def signup(self, request: Request, slot_id: PathId) -> SignupOut:
         principal = current(request)
         row = await signups.slot(slot_id)
         ensure(row is not None and row["group"] in roster_group_ids(principal) and principal.household_id is not None)
@@ -86,8 +89,9 @@ class ApiRosterController(Controller):
             raise ValidationException(detail=str(refused)) from None
         return SignupOut(id=signup_id, slot_id=slot_id, status="signed")
 
-    @delete("/signups/{signup_id:int}", summary="Leave one's own shift, before the group's notice (else 400)")
-    async def leave(self, request: Request, signup_id: FromPath[int]) -> None:
+    @delete("/signups/{signup_id:int}", responses=api_errors(400, 404),
+            summary="Leave one's own shift, before the group's notice (else 400)")
+    async def leave(self, request: Request, signup_id: PathId) -> None:
         signup = await Signup.select().where(Signup.id == signup_id).first()
         ensure(signup is not None and signup["user"] == current(request).id)
         row = await signups.slot(signup["slot"])

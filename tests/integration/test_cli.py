@@ -15,7 +15,8 @@ def amap(tmp_path: Path, *args: str, input: str | None = None) -> subprocess.Com
                           input=input, timeout=120)
 
 
-@pytest.mark.parametrize("command", ["serve", "worker", "migrate", "demo", "createuser", "check", "token", "jobs"])
+@pytest.mark.parametrize("command", ["serve", "worker", "migrate", "backup", "restore", "demo", "createuser",
+                                     "check", "token", "jobs"])
 def test_every_command_has_help(tmp_path, command):
     result = amap(tmp_path, command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout

@@ -56,6 +56,7 @@ from amap.groups.joining import JoinController
 from amap.home.controllers import MeController, PublicController
 from amap.home.farm import FarmController
 from amap.home.feed import CalendarFeedController, CalendarLinkController
+from amap.home.personal_data import CommitteeAccountController, PersonalDataController
 from amap.home.subscription import SubscriptionController
 from amap.lib import db
 from amap.lib.middleware import LanguageMiddleware, add_security_headers
@@ -93,9 +94,11 @@ PAGE_CONTROLLERS = [
     LoginController,
     PasswordResetController,
     ProfileController,
+    PersonalDataController,
     HouseholdController,
     InvitationController,
     CommitteeController,
+    CommitteeAccountController,
     GroupSettingsController,
     FarmController,
     NetworkController, NetworkDemandController, NetworkPublicController,

@@ -49,7 +49,7 @@ async def member_households(group_id: int) -> list[dict]:
     adults: dict[int, list[dict]] = {}
     if household_ids:
         for user in await User.select(User.id, User.name, User.email, User.phone, User.household).where(
-            User.household.is_in(household_ids)
+            User.household.is_in(household_ids) & (User.is_active == True)  # noqa: E712
         ).order_by(User.id):
             adults.setdefault(user["household"], []).append(user)
     for membership in memberships:

@@ -78,7 +78,8 @@ class HouseholdController(Controller):
         household = await Household.objects().get(Household.id == principal.household_id)
         if household is None:
             raise NotFoundException()
-        adults = await User.select(User.id, User.name, User.email).where(User.household == household.id).order_by(User.id)
+        adults = await User.select(User.id, User.name, User.email).where(
+            (User.household == household.id) & (User.is_active == True)).order_by(User.id)  # noqa: E712
         pending = await Invitation.select(Invitation.email, Invitation.expires_at).where(
             (Invitation.household == household.id) & Invitation.accepted_at.is_null()
         )

@@ -143,7 +143,7 @@ class MeController(Controller):
         if principal.household_id is not None:
             household = await Household.select().where(Household.id == principal.household_id).first()
             adults = await User.select(User.id, User.name, User.email).where(
-                User.household == principal.household_id
+                (User.household == principal.household_id) & (User.is_active == True)  # noqa: E712
             ).order_by(User.id)
         contracts = await my_contracts(principal.household_id, local_today())
         shifts = await shifts_of(principal.household_id, local_today())

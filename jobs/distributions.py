@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 
 from amap.distributions import notices
+from amap.notifications.outbox import message_groups
 from amap.roster.notices import shifts_on
 
 log = logging.getLogger("amap.jobs")
@@ -18,7 +19,7 @@ log = logging.getLogger("amap.jobs")
 async def tell_published_shares(now: datetime) -> int:
     """Members of each contract learn what their share holds, once the farmer has posted it."""
     queued = 0
-    for group in await notices.groups():
+    for group in await message_groups():
         queued += await notices.tell_published_shares(group, now)
     log.info("tell_published_shares queued %s messages", queued)
     return queued
@@ -27,7 +28,7 @@ async def tell_published_shares(now: datetime) -> int:
 async def tell_distribution_eve(now: datetime) -> int:
     """From 17:00 the day before (the group's time): where, when and what to collect, and one's shift."""
     queued = 0
-    for group in await notices.groups():
+    for group in await message_groups():
         day = notices.eve_day(group["timezone"], now)
         if day is None:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from amap.notifications.outbox import message_groups
 from amap.roster import notices
 
 log = logging.getLogger("amap.jobs")
@@ -17,7 +18,7 @@ log = logging.getLogger("amap.jobs")
 async def send_shift_reminders(now: datetime) -> int:
     """From 9:00, a reminder for each shift held within two days, once per sign-up."""
     queued = 0
-    for group in await notices.groups():
+    for group in await message_groups():
         queued += await notices.remind_shifts(group, now)
     log.info("send_shift_reminders queued %s reminders", queued)
     return queued
@@ -26,7 +27,7 @@ async def send_shift_reminders(now: datetime) -> int:
 async def send_roster_gap_alerts(now: datetime) -> int:
     """From 8:00, one digest a day per coordinator of the coming week's free places."""
     queued = 0
-    for group in await notices.groups():
+    for group in await message_groups():
         queued += await notices.alert_gaps(group, now)
     log.info("send_roster_gap_alerts queued %s digests", queued)
     return queued

@@ -12,8 +12,8 @@ INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1  # ids are SERIAL, counts and cents INT
 PathId = Annotated[int, Parameter(ge=1, le=INT4_MAX)]
 """An object id in the path (as `name: PathId`, the name matching the path's `{name:int}`)."""
 
-BodyId = Annotated[int, Meta(ge=INT4_MIN, le=INT4_MAX)]
-"""An object id in a JSON body (only out-of-range values are refused here: the handler names unknown ids)."""
-
 BodyInt = Annotated[int, Meta(ge=INT4_MIN, le=INT4_MAX)]
 """A count or an amount in cents in a JSON body; the handler still checks its own limits."""
+
+BodyId = BodyInt
+"""An object id in a JSON body: only out-of-range values are refused here, the handler names unknown ids."""

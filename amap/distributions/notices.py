@@ -4,53 +4,22 @@ distribution, and the person), so a job that runs every quarter of an hour tells
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from amap.accounts.tables import User
 from amap.distributions import services
 from amap.distributions.absences import absence_columns
 from amap.distributions.pages import quantity_text
 from amap.distributions.tables import Absence, Announcement, Distribution
-from amap.groups.tables import Group
-from amap.notifications.outbox import Recipient, event_key, notify, recipients
+from amap.notifications.outbox import event_key, household_recipients, notify, stored_keys
 from amap.notifications.samples import register
-from amap.notifications.tables import OutboxMessage
 
 EVE_FROM = time(17, 0)
 """The day before a distribution, members are told from this hour of the group's clock."""
 
 
-async def groups() -> list[dict]:
-    """Every group, with what a message needs of it (its name, language, clock)."""
-    return await Group.select(Group.id, Group.name, Group.slug, Group.timezone, Group.language).order_by(Group.id)
-
-
 def local_now(timezone: str, now: datetime) -> datetime:
     return now.astimezone(ZoneInfo(timezone))
-
-
-async def adults_by_household(household_ids: Iterable[int]) -> dict[int, list[Recipient]]:
-    """The active accounts of each household: every adult is told, not only the one who signed."""
-    ids = sorted(set(household_ids))
-    if not ids:
-        return {}
-    homes = {row["id"]: row["household"] for row in await User.select(User.id, User.household).where(
-        User.household.is_in(ids))}
-    found: dict[int, list[Recipient]] = {}
-    for recipient in await recipients(list(homes)):
-        found.setdefault(homes[recipient.user_id], []).append(recipient)
-    return found
-
-
-async def stored(keys: Iterable[str]) -> set[str]:
-    """The keys already in the outbox: one query, instead of asking `notify` for each person again
-    every quarter of an hour."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return set()
-    return {row["key"] for row in await OutboxMessage.select(OutboxMessage.key).where(OutboxMessage.key.is_in(wanted))}
 
 
 def place_of(row: dict) -> dict:
@@ -107,8 +76,8 @@ async def tell_published_shares(group: dict, now: datetime) -> int:
         if announcement is not None:
             shares.setdefault((collection.delivery_id, collection.household_id), []).append(
                 announced_share(collection, announcement))
-    adults = await adults_by_household(household for _delivery, household in shares)
-    told = await stored(event_key("share_published", delivery, person.user_id)
+    adults = await household_recipients(household for _delivery, household in shares)
+    told = await stored_keys(event_key("share_published", delivery, person.user_id)
                         for delivery, household in shares for person in adults.get(household, []))
     by_delivery = {row["delivery"]: row for row in announced}
     queued = 0
@@ -213,8 +182,8 @@ async def tell_eve(group: dict, now: datetime, shifts: dict[int, list[dict]] | N
             (Distribution.group == group["id"]) & (Distribution.held_on == day)
             & (Distribution.status == "planned")).order_by(Distribution.starts_at):
         told = await eve_of(row)
-        adults = await adults_by_household(told)
-        already = await stored(event_key("distribution_eve", row["id"], person.user_id)
+        adults = await household_recipients(told)
+        already = await stored_keys(event_key("distribution_eve", row["id"], person.user_id)
                                for people in adults.values() for person in people)
         for household, context in told.items():
             for person in adults.get(household, []):

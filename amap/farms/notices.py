@@ -16,9 +16,8 @@ from amap.distributions.season import holders, units_on
 from amap.distributions.tables import Delivery
 from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.lib.dates import DEFAULT_TIMEZONE, local_today
-from amap.notifications.outbox import event_key, notify, opted_out, recipients
+from amap.notifications.outbox import event_key, notify, opted_out, recipients, stored_keys, week_of
 from amap.notifications.samples import register
-from amap.notifications.tables import OutboxMessage
 from amap.payments.services import LISTED, METHOD_NAMES
 from amap.payments.tables import Payment
 
@@ -115,8 +114,7 @@ async def farm_digest(farm: dict, today: date) -> dict | None:
 
 
 def digest_key(farm_id: int, user_id: int, today: date) -> str:
-    year, week, _ = today.isocalendar()
-    return event_key("farm_digest", farm_id, user_id, f"{year}-W{week:02d}")
+    return event_key("farm_digest", farm_id, user_id, week_of(today))
 
 
 async def queue_farm_digest(farm: dict, now: datetime) -> int:
@@ -130,8 +128,7 @@ async def queue_farm_digest(farm: dict, now: datetime) -> int:
     # Monday's later runs find the digest stored: they stop before computing it again.
     refused = await opted_out([person.user_id for person in people], "farm_digest")
     keys = {person.user_id: digest_key(farm["id"], person.user_id, today) for person in people}
-    stored = {row["key"] for row in await OutboxMessage.select(OutboxMessage.key).where(
-        OutboxMessage.key.is_in(list(keys.values()) or ["-"]))}
+    stored = await stored_keys(keys.values())
     people = [p for p in people if p.user_id not in refused and keys[p.user_id] not in stored]
     if not people:
         return 0

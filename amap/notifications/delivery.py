@@ -87,10 +87,19 @@ async def requeue_abandoned(holder: str) -> int:
     return len(rows)
 
 
-async def retry(message_id: int) -> bool:
-    """The admin's retry button: a failed message is queued again, now."""
+async def _requeue_failed(where) -> int:
     rows = await OutboxMessage.update({
         OutboxMessage.status: "queued", OutboxMessage.attempts: 0, OutboxMessage.next_attempt_at: utcnow(),
         OutboxMessage.last_error: "",
-    }).where((OutboxMessage.id == message_id) & (OutboxMessage.status == "failed")).returning(OutboxMessage.id)
-    return bool(rows)
+    }).where((OutboxMessage.status == "failed") & where).returning(OutboxMessage.id)
+    return len(rows)
+
+
+async def retry(message_id: int) -> bool:
+    """The admin's retry button: a failed message is queued again, now."""
+    return bool(await _requeue_failed(OutboxMessage.id == message_id))
+
+
+async def retry_all_failed() -> int:
+    """Every failed message queued again (after the SMTP settings were fixed, say); returns how many."""
+    return await _requeue_failed(OutboxMessage.id > 0)

@@ -8,6 +8,7 @@ key of the business event it tells about.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -17,6 +18,7 @@ from jinja2 import Environment
 from jinja2_fragments import render_block
 
 from amap.accounts.tables import User
+from amap.groups.tables import Group
 from amap.lib import dates
 from amap.lib.i18n import LANGUAGES, get_language, using_language
 from amap.lib.settings import get_settings
@@ -49,6 +51,39 @@ async def recipients(user_ids: list[int] | set[int]) -> list[Recipient]:
         User.id.is_in(sorted(user_ids)) & (User.is_active == True)  # noqa: E712 - piccolo needs ==
     ).order_by(User.id)
     return [Recipient(email=r["email"], user_id=r["id"], name=r["name"], language=r["language"]) for r in rows]
+
+
+async def household_recipients(household_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """The active accounts of each household: every adult is told, not only the one who signed."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return {}
+    homes = {row["id"]: row["household"] for row in await User.select(User.id, User.household).where(
+        User.household.is_in(ids))}
+    found: dict[int, list[Recipient]] = {}
+    for recipient in await recipients(list(homes)):
+        found.setdefault(homes[recipient.user_id], []).append(recipient)
+    return found
+
+
+async def stored_keys(keys: Iterable[str]) -> set[str]:
+    """The keys already in the outbox, in one query: frequent jobs stop there for events already told,
+    before rendering (or even computing) anything."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return set()
+    return {row["key"] for row in await OutboxMessage.select(OutboxMessage.key).where(OutboxMessage.key.is_in(wanted))}
+
+
+async def message_groups() -> list[dict]:
+    """Every group, with what a message needs of it: its name, address, language and clock."""
+    return await Group.select(Group.id, Group.name, Group.slug, Group.timezone, Group.language).order_by(Group.id)
+
+
+def week_of(day: date) -> str:
+    """The ISO week of a day ("2026-W48"), for the keys of weekly digests."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 async def opted_out(user_ids: list[int], kind: str) -> set[int]:

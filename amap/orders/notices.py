@@ -11,14 +11,12 @@ from datetime import UTC, datetime, time, timedelta
 from amap.farms.tables import Farmer
 from amap.groups.tables import Group, Membership
 from amap.lib.dates import DEFAULT_TIMEZONE, local_today
-from amap.notifications.outbox import Recipient, event_key, notify, recipients
+from amap.notifications.outbox import Recipient, event_key, household_recipients, notify, recipients, stored_keys
 from amap.notifications.samples import register
-from amap.notifications.tables import OutboxMessage
 from amap.orders.picking import BULK_KINDS, order_lines, picking
 from amap.orders.settlement import METHOD_NAMES, paid_by_order
 from amap.orders.tables import Order, OrderWindow
 from amap.orders.windows import farm_timezone, window_products, window_stops
-from amap.payments.notices import household_adults
 
 CLOSING_NOTICE = timedelta(hours=24)
 
@@ -38,15 +36,8 @@ async def member_adults(group_id: int) -> list[Recipient]:
     """Every active account of the group's active households."""
     households = {row["household"] for row in await Membership.select(Membership.household).where(
         (Membership.group == group_id) & (Membership.status == "active"))}
-    adults = await household_adults(households)
+    adults = await household_recipients(households)
     return sorted((person for people in adults.values() for person in people), key=lambda p: p.user_id)
-
-
-async def stored(keys: list[str]) -> set[str]:
-    """Which of these outbox keys are already stored."""
-    if not keys:
-        return set()
-    return {row["key"] for row in await OutboxMessage.select(OutboxMessage.key).where(OutboxMessage.key.is_in(keys))}
 
 
 def words(window: dict) -> dict:
@@ -64,7 +55,7 @@ async def _tell_members(kind: str, window: dict, *, skip_users: frozenset[int] =
                 seen.add(person.user_id)
                 waiting.append((stop, person))
     keys = {person.user_id: event_key(kind, window["id"], person.user_id) for _, person in waiting}
-    done = await stored(list(keys.values()))  # later runs stop here, before rendering anything
+    done = await stored_keys(list(keys.values()))  # later runs stop here, before rendering anything
     waiting = [(stop, person) for stop, person in waiting if keys[person.user_id] not in done]
     if not waiting:
         return 0
@@ -90,7 +81,7 @@ async def queue_window_closing(window_id: int) -> int:
         return 0
     ordered = {row["household"] for row in await Order.select(Order.household).where(
         (Order.window == window_id) & (Order.status != "cancelled"))}
-    users = await household_adults(ordered)
+    users = await household_recipients(ordered)
     skip = {person.user_id for people in users.values() for person in people}
     return await _tell_members("order_window_closing", window, skip_users=frozenset(skip))
 
@@ -124,7 +115,7 @@ async def queue_picking(window_id: int) -> int:
     people = await recipients([row["user"] for row in await Farmer.select(Farmer.user).where(
         (Farmer.farm == window["farm"]) & Farmer.ended_at.is_null())])
     keys = {person.user_id: event_key("order_picking", window_id, person.user_id) for person in people}
-    done = await stored(list(keys.values()))  # later runs stop before computing the lists again
+    done = await stored_keys(list(keys.values()))  # later runs stop before computing the lists again
     people = [person for person in people if keys[person.user_id] not in done]
     if not people:
         return 0
@@ -144,10 +135,10 @@ async def queue_receipts(window_id: int) -> int:
         return 0
     orders = await Order.select(Order.id, Order.household, Order.stop).where(
         (Order.window == window_id) & (Order.status == "locked")).order_by(Order.id)
-    adults = await household_adults({order["household"] for order in orders})
+    adults = await household_recipients({order["household"] for order in orders})
     keys = {(order["id"], person.user_id): event_key("order_receipt", order["id"], person.user_id)
             for order in orders for person in adults.get(order["household"], [])}
-    done = await stored(list(keys.values()))
+    done = await stored_keys(list(keys.values()))
     waiting = [order for order in orders
                if any(keys[order["id"], p.user_id] not in done for p in adults.get(order["household"], []))]
     if not waiting:

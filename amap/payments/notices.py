@@ -4,20 +4,25 @@ a weekly digest of what is due and late to the group's treasurer (kind payment_d
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from amap.accounts.tables import User
 from amap.contracts.tables import Installment, Subscription
 from amap.groups.tables import Coordinator
 from amap.lib.dates import local_today
 from amap.lib.i18n import get_language
 from amap.lib.money import format_cents
-from amap.notifications.outbox import Recipient, event_key, notify, opted_out, recipients
+from amap.notifications.outbox import (
+    event_key,
+    household_recipients,
+    notify,
+    opted_out,
+    recipients,
+    stored_keys,
+    week_of,
+)
 from amap.notifications.samples import register
-from amap.notifications.tables import OutboxMessage
 from amap.payments.outstanding import Unpaid, unpaid_installments
 from amap.payments.services import LISTED, METHOD_NAMES
 from amap.roster.tables import Responsibility
@@ -56,18 +61,6 @@ def stage_of(due_on: date, today: date) -> str | None:
     return None
 
 
-async def household_adults(household_ids: set[int]) -> dict[int, list[Recipient]]:
-    """The active accounts of each household: every adult hears about the household's money."""
-    if not household_ids:
-        return {}
-    rows = await User.select(User.id, User.household).where(User.household.is_in(sorted(household_ids)))
-    household_of = {row["id"]: row["household"] for row in rows}
-    adults: dict[int, list[Recipient]] = defaultdict(list)
-    for recipient in await recipients(list(household_of)):
-        adults[household_of[recipient.user_id]].append(recipient)
-    return adults
-
-
 # Reminders to households -----------------------------------------------------------------------
 
 
@@ -96,7 +89,7 @@ async def queue_reminders(group: dict, now: datetime) -> int:
         Subscription.offer.farm.name.as_alias("farm"), Subscription.payment_plan.method.as_alias("method"),
         Subscription.payment_plan.payee.as_alias("payee"),
     ).where(Subscription.id.is_in([item.subscription_id for item in unpaid]))}
-    adults = await household_adults({row["household"] for row in subscriptions.values()})
+    adults = await household_recipients({row["household"] for row in subscriptions.values()})
     queued = 0
     for item in unpaid:
         subscription = subscriptions[item.subscription_id]
@@ -182,8 +175,7 @@ async def digest(group: dict, today: date) -> dict | None:
 
 
 def digest_key(group_id: int, user_id: int, today: date) -> str:
-    year, week, _ = today.isocalendar()
-    return event_key("payment_digest", group_id, user_id, f"{year}-W{week:02d}")
+    return event_key("payment_digest", group_id, user_id, week_of(today))
 
 
 async def queue_digest(group: dict, now: datetime) -> int:
@@ -195,8 +187,7 @@ async def queue_digest(group: dict, now: datetime) -> int:
     people = await recipients(await treasurers(group["id"]))
     # Monday's later runs find the digest stored: they stop before computing it again.
     refused = await opted_out([person.user_id for person in people], "payment_digest")
-    stored = {row["key"] for row in await OutboxMessage.select(OutboxMessage.key).where(
-        OutboxMessage.key.is_in([digest_key(group["id"], p.user_id, today) for p in people] or ["-"]))}
+    stored = await stored_keys(digest_key(group["id"], p.user_id, today) for p in people)
     people = [p for p in people if p.user_id not in refused and digest_key(group["id"], p.user_id, today) not in stored]
     if not people:
         return 0

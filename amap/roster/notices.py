@@ -23,10 +23,6 @@ GAPS_FROM = time(8, 0)
 ON_SHIFT = ("signed",)
 
 
-async def groups() -> list[dict]:
-    return await Group.select(Group.id, Group.name, Group.slug, Group.timezone, Group.language).order_by(Group.id)
-
-
 async def group_of(group_id: int) -> dict:
     return await Group.select(Group.id, Group.name, Group.slug, Group.timezone, Group.language).where(
         Group.id == group_id).first()

@@ -111,3 +111,14 @@ async def test_the_outbox_is_read_fifty_messages_at_a_time(client, world):
     second = await client.get(older)
     assert second.text.count("@example.org</td>") == 5 and "p0@example.org" in second.text
     assert 'data-testid="older"' not in second.text
+
+
+async def test_the_admin_sends_every_failed_message_again_at_once(client, world):
+    for n in range(3):
+        await notify("household_invitation", f"all:{n}", Recipient(email=f"f{n}@example.org"),
+                     link="http://testserver/invitations/f", inviter="Alice")
+    await OutboxMessage.update({OutboxMessage.status: "failed"}).where(OutboxMessage.key != "all:2")
+    await login(client, world.email("ada"))
+    assert "(2)" in (await client.get("/admin/outbox")).text.split('status=failed"')[1][:60]
+    assert (await post_form(client, "/admin/outbox/retry-failed")).status_code == 303
+    assert {r["status"] for r in await OutboxMessage.select(OutboxMessage.status)} == {"queued"}

@@ -37,6 +37,7 @@ from amap.api.network import ApiNetworkController
 from amap.api.orders import ApiOrdersController
 from amap.api.picking import ApiPickingController
 from amap.api.roster import ApiRosterController
+from amap.audit.pages import AuditController
 from amap.contracts.committee import CommitteeContractsController
 from amap.contracts.manage import NewOfferController, OfferManageController, ShareTypeController
 from amap.contracts.member import ContractsController, SubscribeController
@@ -49,6 +50,7 @@ from amap.distributions.pages import DistributionsController
 from amap.distributions.sheet import SheetController, sheet_worker
 from amap.distributions.uploads import UploadController
 from amap.errors import http_error, server_error
+from amap.exports.controllers import GroupExportsController, WindowOrdersExportController
 from amap.group_messages.pages import GroupMessagesController, MessagesShortcutController
 from amap.groups.committee import CommitteeController, GroupSettingsController
 from amap.groups.controllers import HouseholdController, InvitationController
@@ -58,6 +60,7 @@ from amap.home.farm import FarmController
 from amap.home.feed import CalendarFeedController, CalendarLinkController
 from amap.home.personal_data import CommitteeAccountController, PersonalDataController
 from amap.home.subscription import SubscriptionController
+from amap.imports.pages import ImportController
 from amap.lib import db
 from amap.lib.middleware import LanguageMiddleware, add_security_headers
 from amap.lib.settings import Settings, get_settings
@@ -97,9 +100,9 @@ PAGE_CONTROLLERS = [
     PersonalDataController,
     HouseholdController,
     InvitationController,
-    CommitteeController,
+    CommitteeController, AuditController,
     CommitteeAccountController,
-    GroupSettingsController,
+    GroupSettingsController, ImportController,
     FarmController,
     NetworkController, NetworkDemandController, NetworkPublicController,
     AdminController, SchedulerController, OutboxController, CommitteeOutboxController,
@@ -119,6 +122,7 @@ PAGE_CONTROLLERS = [
     OrdersController, OrganisationsController,
     CatalogController, WindowsController, PickingController, DayTourController,
     RosterCommitteeController, GroupCommitteeController,
+    GroupExportsController, WindowOrdersExportController,
     UnsubscribeController, GroupMessagesController, MessagesShortcutController, WordingController,
 ]
 API_CONTROLLERS = [ApiMeController, ApiContractsController, ApiDistributionsController, ApiAbsencesController, ApiAnnouncementsController,
@@ -176,6 +180,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LanguageMiddleware(),
         ],
         before_send=[add_security_headers],
+        # The largest thing anyone sends is a share's photo (5 MB, amap/distributions/uploads.py);
+        # anything bigger is refused with a 413 before it is read into memory.
+        request_max_body_size=8 * 1024 * 1024,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,

@@ -14,13 +14,14 @@ from amap.demo_distributions import load_distribution_days
 from amap.demo_orders import load_orders
 from amap.demo_roster import load_roster
 from amap.distributions.calendar import sync_group
-from amap.farms.tables import Farm, Farmer, FarmSupply
+from amap.farms.tables import Farm, FarmSupply
 from amap.groups.services import appoint_coordinator, join_group
 from amap.groups.tables import Group, Membership, Place
 from amap.lib.dates import local_today
 from amap.lib.db import delete_all_rows, write_transaction
 from amap.lib.security import hash_password
 from amap.network.tables import Network, NetworkCoordinator, NetworkFarm, NetworkGroup
+from amap.roles import grant_farmer
 
 DEMO_PASSWORD = "amap-demo"
 LOGINS = {
@@ -109,9 +110,9 @@ async def load_demo(seed: int = 2009, today: date | None = None) -> dict[str, st
         await join_group(await household_of(coordinator), group_id, None)
         await appoint_coordinator(group_id, coordinator, None, "Trésorerie et adhésions")
         farmer = await person("farmer@example.org", "Paul Lefèvre")
-        await Farmer.insert(Farmer(user=farmer, farm=farm_ids[0]))
+        await grant_farmer(farmer, farm_ids[0], None)
         for index, farm_id in enumerate(farm_ids[1:], start=1):
-            await Farmer.insert(Farmer(user=await person(f"ferme{index}@example.org", fake.name()), farm=farm_id))
+            await grant_farmer(await person(f"ferme{index}@example.org", fake.name()), farm_id, None)
         network_user = await person("network@example.org", "Inès Moreau")
         await NetworkCoordinator.insert(NetworkCoordinator(network=network_id, user=network_user))
         await create_user("admin@example.org", "Admin amap", None, password_hash=password_hash, is_admin=True)

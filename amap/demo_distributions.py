@@ -8,6 +8,8 @@ import uuid
 from datetime import date
 
 from amap.contracts.tables import Offer, OfferShare, Subscription
+from amap.distributions import outcomes, sheet
+from amap.distributions.outcomes import Outcome
 from amap.distributions.tables import Absence, Announcement, CollectionEvent, Delivery, Distribution
 from amap.lib.db import utcnow
 
@@ -55,22 +57,22 @@ async def load_distribution_days(*, group_id: int, member_household: int, coordi
                 note="Belle semaine malgré le froid." if rng.random() < 0.3 else "",
                 published_by=farmer, published_at=now))
 
-    # Every past delivery happened; two of them did not go as planned.
-    for delivery in deliveries:
-        if delivery["due_on"] < today:
-            await Delivery.update({Delivery.outcome: "delivered", Delivery.recorded_by: farmer,
-                                   Delivery.recorded_at: now}).where(Delivery.id == delivery["id"])
+    # Every past delivery happened; two of them did not go as planned. Recorded as the farmer
+    # records them, so each has its history and its line in the committee's audit log.
     vegetables = sorted((d for d in deliveries if d["offer_name"].startswith("Légumes") and d["due_on"] < today),
                         key=lambda d: d["due_on"])
     eggs = sorted((d for d in deliveries if d["offer_name"].startswith("Œufs") and d["due_on"] < today),
                   key=lambda d: d["due_on"])
+    exceptions = {}
     if len(vegetables) >= 4:
-        await Delivery.update({Delivery.outcome: "reduced", Delivery.delivered_percent: 60,
-                               Delivery.missing: "Pas de salades ni de choux : la grêle du 14 a tout haché."}
-                              ).where(Delivery.id == vegetables[-3]["id"])
+        exceptions[vegetables[-3]["id"]] = Outcome(
+            "reduced", delivered_percent=60, missing="Pas de salades ni de choux : la grêle du 14 a tout haché.")
     if len(eggs) >= 2:
-        await Delivery.update({Delivery.outcome: "cancelled", Delivery.cause: "Grippe aviaire : les poules sont "
-                               "confinées et la tournée suspendue."}).where(Delivery.id == eggs[-2]["id"])
+        exceptions[eggs[-2]["id"]] = Outcome(
+            "cancelled", cause="Grippe aviaire : les poules sont confinées et la tournée suspendue.")
+    for delivery in sorted(deliveries, key=lambda d: (d["due_on"], d["id"])):
+        if delivery["due_on"] < today:
+            await outcomes.record(delivery, exceptions.get(delivery["id"], Outcome("delivered")), farmer)
 
     # Ticks on past distributions: nearly everybody came.
     households = {row["household"] for row in await Subscription.select(Subscription.household).where(
@@ -82,8 +84,7 @@ async def load_distribution_days(*, group_id: int, member_household: int, coordi
                 await CollectionEvent.insert(CollectionEvent(
                     distribution=distribution["id"], household=household, action="collected",
                     client_event_id=uuid.UUID(int=rng.getrandbits(128)).hex, recorded_by=coordinator))
-        await Distribution.update({Distribution.closed_at: now, Distribution.closed_by: coordinator}).where(
-            Distribution.id == distribution["id"])
+        await sheet.close(distribution["id"], {}, coordinator)
 
     # The demo member is away for one of the coming distributions: a neighbour collects.
     if len(upcoming) >= 3:

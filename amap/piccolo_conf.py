@@ -34,5 +34,6 @@ APP_REGISTRY = AppRegistry(
         "amap.roster.piccolo_app",
         "amap.notifications.piccolo_app",
         "amap.orders.piccolo_app",
+        "amap.audit.piccolo_app",
     ]
 )

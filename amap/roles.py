@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from amap.accounts.tables import User
-from amap.farms.tables import Farm, Farmer
+from amap.audit import log as audit
+from amap.farms.tables import Farm, Farmer, FarmSupply
 from amap.groups.services import appoint_coordinator, join_group
 from amap.groups.tables import Group
+from amap.lib.db import write_transaction
 from amap.lib.i18n import _l
 from amap.network.tables import Network, NetworkCoordinator
 
@@ -44,7 +46,7 @@ async def grant_role(user_id: int, role: str, *, target: str | None = None, gran
         if farm is None:
             raise RoleError(_l("No farm has this short name."))
         if not await Farmer.exists().where((Farmer.farm == farm["id"]) & (Farmer.user == user_id) & Farmer.ended_at.is_null()):
-            await Farmer.insert(Farmer(farm=farm["id"], user=user_id))
+            await grant_farmer(user_id, farm["id"], granted_by)
     elif role == "network":
         network = await Network.select(Network.id).where(Network.slug == target).first()
         if network is None:
@@ -56,3 +58,15 @@ async def grant_role(user_id: int, role: str, *, target: str | None = None, gran
             await NetworkCoordinator.insert(NetworkCoordinator(network=network["id"], user=user_id))
     else:
         raise RoleError(_l("Unknown role."))
+
+
+async def grant_farmer(user_id: int, farm_id: int, granted_by: int | None) -> int:
+    """Let the user act for the farm; each group the farm supplies finds it in its audit log."""
+    async with write_transaction():
+        farmer = (await Farmer.insert(Farmer(farm=farm_id, user=user_id)).returning(Farmer.id))[0]["id"]
+        farm = await Farm.select(Farm.name).where(Farm.id == farm_id).first()
+        for supply in await FarmSupply.select(FarmSupply.group).where(
+                (FarmSupply.farm == farm_id) & FarmSupply.ended_at.is_null()):
+            await audit.record(group=supply["group"], kind="farmer", subject_id=farmer, action="appointed",
+                               actor=granted_by, details={"user": user_id, "farm_name": farm["name"]})
+    return farmer

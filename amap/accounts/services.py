@@ -12,6 +12,7 @@ from amap.system import store
 
 LOGIN_WINDOW = timedelta(minutes=15)
 RESET_LIFETIME = timedelta(hours=2)
+WELCOME_LIFETIME = timedelta(days=21)
 API_TOKEN_PREFIX = "amap_"
 
 
@@ -94,6 +95,18 @@ async def start_password_reset(email: str) -> str | None:
     token = new_token()
     await PasswordResetToken.insert(
         PasswordResetToken(user=user_id, token_digest=token_digest(token), expires_at=utcnow() + RESET_LIFETIME)
+    )
+    return token
+
+
+async def start_welcome(user_id: int) -> str:
+    """A link for an account someone else created (an import), for its owner to choose a first password.
+
+    A reset token living three weeks rather than two hours: the same page sets the password.
+    """
+    token = new_token()
+    await PasswordResetToken.insert(
+        PasswordResetToken(user=user_id, token_digest=token_digest(token), expires_at=utcnow() + WELCOME_LIFETIME)
     )
     return token
 

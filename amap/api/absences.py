@@ -9,7 +9,7 @@ from litestar import Controller, Request, post
 from litestar.exceptions import ValidationException
 from litestar.params import JSONBody
 
-from amap.api.params import BodyId
+from amap.api.params import BodyId, BodyText
 from amap.distributions.absences import AbsenceError, Declaration, declare, distribution_columns
 from amap.distributions.tables import Absence, Distribution
 from amap.errors import api_errors
@@ -20,11 +20,11 @@ from amap.lib.db import utcnow
 @dataclass
 class AbsenceIn:
     distribution_id: BodyId
-    choice: str
+    choice: BodyText
     """collector | offered | donated | shifted"""
-    collector_email: str = ""
+    collector_email: BodyText = ""
     """For "collector": an adult of another member household…"""
-    collector_name: str = ""
+    collector_name: BodyText = ""
     """…or a guest's name."""
 
 

@@ -10,7 +10,7 @@ from litestar import Controller, Request, put
 from litestar.exceptions import ValidationException
 from litestar.params import JSONBody
 
-from amap.api.params import BodyId, BodyInt, PathId
+from amap.api.params import BodyId, BodyInt, BodyText, PathId
 from amap.distributions import announcements
 from amap.distributions.announcements import AnnouncementError, Section
 from amap.distributions.season import clean_items
@@ -20,9 +20,9 @@ from amap.lib.access import current, requires_login
 
 @dataclass
 class ItemIn:
-    name: str
+    name: BodyText
     quantity: Decimal  # a JSON number or a string such as "1.5"
-    unit: str = ""
+    unit: BodyText = ""
     unit_price_cents: BodyInt | None = None
 
 
@@ -30,7 +30,7 @@ class ItemIn:
 class ShareIn:
     offer_share_id: BodyId
     items: list[ItemIn] = field(default_factory=list)
-    note: str = ""
+    note: BodyText = ""
 
 
 @dataclass

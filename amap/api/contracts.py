@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import JSONBody
 
-from amap.api.params import BodyId, BodyInt, PathId
+from amap.api.params import BodyId, BodyInt, BodyText, PathId
 from amap.contracts import lifecycle
 from amap.contracts.access import visible_offer, visible_subscription
 from amap.contracts.member import offer_details
@@ -69,7 +69,7 @@ class SubscribeIn:
     offer_share_id: BodyId
     payment_plan_id: BodyId
     charter_accepted: bool
-    tier: str = "standard"
+    tier: BodyText = "standard"
     quantity: BodyInt = 1
     donation_cents: BodyInt = 0
 

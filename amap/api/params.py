@@ -17,3 +17,7 @@ BodyInt = Annotated[int, Meta(ge=INT4_MIN, le=INT4_MAX)]
 
 BodyId = BodyInt
 """An object id in a JSON body: only out-of-range values are refused here, the handler names unknown ids."""
+
+BodyText = Annotated[str, Meta(max_length=2000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
+"""Text typed by someone in a JSON body: bounded, and without the control characters no one types
+(PostgreSQL refuses NUL); the handler still checks its own, tighter limits."""

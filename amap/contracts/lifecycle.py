@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from amap.audit import log as audit
 from amap.contracts import schedule
 from amap.contracts.tables import (
     Amendment,
@@ -219,7 +220,7 @@ async def sign(request: SignRequest) -> dict:
         if already:
             raise SigningError("offer_share", _l("Your household already holds this share."))
         got_place = await take_places(request.offer_share_id, request.quantity)
-        offer = await Offer.select(Offer.version).where(Offer.id == request.offer_id).first()
+        offer = await Offer.select(Offer.version, Offer.group, Offer.name).where(Offer.id == request.offer_id).first()
         rows = await Subscription.insert(Subscription(
             offer=request.offer_id,
             offer_version=offer["version"],
@@ -246,6 +247,13 @@ async def sign(request: SignRequest) -> dict:
                 SubscriptionQuantity(subscription=rows[0]["id"], delivers_on=day, quantity=quantity)
                 for day, quantity in sorted(request.quantities.items()) if quantity
             ])
+        signed = rows[0]
+        await audit.record(group=offer["group"], kind="subscription", subject_id=signed["id"], action="signed",
+                           actor=request.user_id, details={
+                               "household": signed["household"], "co_household": signed["co_household"],
+                               "offer_name": offer["name"], "status": signed["status"], "tier": signed["tier"],
+                               "quantity": signed["quantity"], "total_cents": signed["total_cents"],
+                               "donation_cents": signed["donation_cents"], "version": signed["offer_version"]})
     return rows[0]
 
 
@@ -264,8 +272,9 @@ async def _write_schedule(subscription_id: int, installments: list[tuple[date, i
     ])
 
 
-async def promote_waiting(offer_share_id: int, today: date) -> list[int]:
-    """Give freed places to the households first in line; returns the subscriptions activated."""
+async def promote_waiting(offer_share_id: int, today: date, by_user: int | None = None) -> list[int]:
+    """Give freed places to the households first in line; returns the subscriptions activated.
+    Call it inside the transaction that freed the places; `by_user` is who freed them."""
     promoted = []
     waiting = await Subscription.select().where(
         (Subscription.offer_share == offer_share_id) & (Subscription.status == "waiting")
@@ -290,13 +299,32 @@ async def promote_waiting(offer_share_id: int, today: date) -> list[int]:
             Subscription.total_cents: priced.total_cents, Subscription.signed_at: utcnow(),
         }).where(Subscription.id == sub["id"])
         await _write_schedule(sub["id"], priced.installments)
+        offer = await Offer.select(Offer.group, Offer.name).where(Offer.id == sub["offer"]).first()
+        await audit.record(group=offer["group"], kind="subscription", subject_id=sub["id"], action="promoted",
+                           actor=by_user, details={"household": sub["household"], "offer_name": offer["name"],
+                                                   "total_cents": priced.total_cents,
+                                                   "deliveries": len(priced.deliveries)})
         promoted.append(sub["id"])
     return promoted
 
 
+async def _subscription_of(subscription_id: int) -> dict:
+    """What the audit log says of a subscription: its group, household and offer's name."""
+    return await Subscription.select(
+        Subscription.household, Subscription.offer.group.as_alias("group"),
+        Subscription.offer.name.as_alias("offer_name"),
+    ).where(Subscription.id == subscription_id).first()
+
+
 async def request_leave(subscription_id: int, effective_on: date, reason: str, by_user: int) -> int:
-    rows = await Amendment.insert(Amendment(subscription=subscription_id, kind="leave", effective_on=effective_on,
-                                            reason=reason, requested_by=by_user)).returning(Amendment.id)
+    async with write_transaction():
+        rows = await Amendment.insert(Amendment(subscription=subscription_id, kind="leave", effective_on=effective_on,
+                                                reason=reason, requested_by=by_user)).returning(Amendment.id)
+        sub = await _subscription_of(subscription_id)
+        await audit.record(group=sub["group"], kind="amendment", subject_id=rows[0]["id"], action="requested",
+                           actor=by_user, parent=("subscription", subscription_id),
+                           details={"kind": "leave", "effective_on": effective_on, "reason": reason,
+                                    "household": sub["household"], "offer_name": sub["offer_name"]})
     return rows[0]["id"]
 
 
@@ -310,8 +338,8 @@ async def decide_leave(amendment_id: int, approve: bool, by_user: int, today: da
             raise SigningError("amendment", _l("This request was already decided."))
         values = {Amendment.status: "approved" if approve else "refused", Amendment.decided_by: by_user,
                   Amendment.decided_at: utcnow()}
+        sub = await Subscription.select().where(Subscription.id == amendment["subscription"]).first()
         if approve:
-            sub = await Subscription.select().where(Subscription.id == amendment["subscription"]).first()
             days = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
                 OfferDelivery.offer == sub["offer"])]
             not_received = [d for d in days if d >= amendment["effective_on"]
@@ -319,12 +347,20 @@ async def decide_leave(amendment_id: int, approve: bool, by_user: int, today: da
             # A household still on the waiting list paid nothing and received nothing.
             values[Amendment.refund_cents] = (sub["price_cents"] * sub["quantity"] * len(not_received)
                                               if sub["status"] == "active" else 0)
+        await Amendment.update(values).where(Amendment.id == amendment_id)
+        about = await _subscription_of(sub["id"])
+        await audit.record(group=about["group"], kind="amendment", subject_id=amendment_id,
+                           action="approved" if approve else "refused", actor=by_user,
+                           parent=("subscription", sub["id"]),
+                           details={"kind": amendment["kind"], "effective_on": amendment["effective_on"],
+                                    "refund_cents": values.get(Amendment.refund_cents, 0),
+                                    "household": about["household"], "offer_name": about["offer_name"]})
+        if approve:
             await Subscription.update({Subscription.status: "ended", Subscription.ended_on: amendment["effective_on"]}
                                       ).where(Subscription.id == sub["id"])
             if sub["status"] == "active":  # a household still waiting held no place
                 await OfferShare.raw("UPDATE offer_share SET taken = taken - {} WHERE id = {}",
                                      sub["quantity"], sub["offer_share"])
-                await promote_waiting(sub["offer_share"], today)
-        await Amendment.update(values).where(Amendment.id == amendment_id)
+                await promote_waiting(sub["offer_share"], today, by_user)
 
 

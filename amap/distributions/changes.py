@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from amap.audit import log as audit
 from amap.distributions.tables import Distribution, DistributionChange
 from amap.lib.db import write_transaction
 
@@ -26,12 +27,16 @@ async def _record(distribution_id: int, kind: str, values: dict, *, before: str,
     async with write_transaction():
         updated = await Distribution.update(values).where(
             (Distribution.id == distribution_id) & (Distribution.status == "planned") & Distribution.closed_at.is_null()
-        ).returning(Distribution.id)
+        ).returning(Distribution.id, Distribution.group, Distribution.held_on)
         if not updated:
             return False
         await DistributionChange.insert(DistributionChange(
             distribution=distribution_id, kind=kind, before=before[:300], after=after[:300], reason=reason,
             changed_by=by_user))
+        await audit.record(group=updated[0]["group"], kind="distribution", subject_id=distribution_id,
+                           action="cancelled" if kind == "cancelled" else "changed", actor=by_user,
+                           details={"change": kind, "before": before[:300], "after": after[:300], "reason": reason,
+                                    "held_on": updated[0]["held_on"]})
     return True
 
 

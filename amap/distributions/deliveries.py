@@ -167,8 +167,8 @@ class DeliveryController(Controller):
     async def save(self, request: Request, delivery_id: FromPath[int]) -> Template | Redirect:
         principal = current(request)
         delivery = await announcements.managed_delivery(principal, delivery_id)
-        submitted = await request.form()
-        form = Form({key: value for key, value in submitted.items() if isinstance(value, str)})
+        form = Form(await form_data(request))
+        submitted = await request.form()  # the same parsed form (Litestar caches it): its photos
         shares = await announcements.offer_shares(delivery["offer"])
         action = form.get("action")
         helper = [form.get(f"harvest-{name}") for name in ("name", "quantity", "unit")]

@@ -11,14 +11,16 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from amap.audit import log as audit
 from amap.contracts.access import managed_offer
 from amap.contracts.lifecycle import TIER_LABELS
-from amap.contracts.tables import Offer
+from amap.contracts.tables import Offer, Subscription
 from amap.distributions.ledger import STATUSES, load_ledger
 from amap.distributions.season import OUTCOMES
 from amap.distributions.tables import LedgerEntry
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import format_date, local_today
+from amap.lib.db import write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _, get_language
 from amap.lib.money import format_cents
@@ -55,6 +57,19 @@ def read_entry(form: Form, subscription_ids: set[int], delivery_ids: set[int]) -
     note = form.text("note", max_length=1000)
     return {"subscription": int(subscription) if subscription.isdigit() else None,
             "delivery": int(delivery) if delivery.isdigit() else None, "amount_cents": amount, "note": note}
+
+
+async def record_compensation(offer: dict, entry: dict, by_user: int) -> int:
+    """A compensation the committee decided, with its audit event in the same transaction."""
+    async with write_transaction():
+        row = (await LedgerEntry.insert(LedgerEntry(recorded_by=by_user, **entry)).returning(LedgerEntry.id))[0]
+        household = await Subscription.select(Subscription.household).where(
+            Subscription.id == entry["subscription"]).first()
+        await audit.record(group=offer["group"], kind="compensation", subject_id=row["id"], action="recorded",
+                           actor=by_user, parent=("subscription", entry["subscription"]),
+                           details={"amount_cents": entry["amount_cents"], "note": entry["note"],
+                                    "household": household["household"], "offer_name": offer["name"]})
+    return row["id"]
 
 
 class OfferLedgerController(Controller):
@@ -102,7 +117,7 @@ class OfferLedgerController(Controller):
                            {row.delivery_id for row in ledger.days if row.delivery_id is not None})
         if not form.ok:
             return await self._render(request, offer, form=form, status_code=400)
-        await LedgerEntry.insert(LedgerEntry(recorded_by=principal.id, **entry))
+        await record_compensation(offer, entry, principal.id)
         log.info("ledger entry for subscription %s: %s cents recorded by user %s", entry["subscription"],
                  entry["amount_cents"], principal.id)
         notice(request, _("The compensation is recorded in the household's ledger."))

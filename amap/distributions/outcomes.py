@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from amap.audit import log as audit
 from amap.distributions.tables import Delivery, DeliveryOutcome, Distribution
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.forms import Form
@@ -120,22 +121,38 @@ async def record(delivery: dict, outcome: Outcome, by_user: int) -> int | None:
         await DeliveryOutcome.insert(DeliveryOutcome(
             delivery=delivery["id"], outcome=outcome.outcome, delivered_percent=outcome.delivered_percent,
             missing=outcome.missing, cause=outcome.cause, recorded_by=by_user))
+        about = await _about(delivery["id"])
+        await audit.record(group=about["group"], kind="delivery", subject_id=delivery["id"], action="outcome_recorded",
+                           actor=by_user, parent=("distribution", about["distribution"]),
+                           details={**about["details"], "before": current["outcome"], "outcome": outcome.outcome,
+                                    "delivered_percent": outcome.delivered_percent, "missing": outcome.missing,
+                                    "cause": outcome.cause})
         created = None
         if outcome.catch_up_distribution is not None:
-            created = await _schedule(root, outcome.catch_up_distribution)
+            created = await _schedule(root, outcome.catch_up_distribution, by_user)
     return created
 
 
 async def schedule_catch_up(delivery: dict, distribution_id: int, by_user: int) -> int:
     """Put the catch-up of a cancelled delivery on a later distribution of the group."""
     async with write_transaction():
-        created = await _schedule(root_of(delivery), distribution_id)
+        created = await _schedule(root_of(delivery), distribution_id, by_user)
     log.info("catch-up %s for delivery %s on distribution %s scheduled by user %s", created, root_of(delivery),
              distribution_id, by_user)
     return created
 
 
-async def _schedule(root_id: int, distribution_id: int) -> int:
+async def _about(delivery_id: int) -> dict:
+    """What the audit log says of a delivery: its group and distribution, its contract and dates."""
+    row = await Delivery.select(
+        Delivery.distribution, Delivery.distribution.group.as_alias("group"),
+        Delivery.distribution.held_on.as_alias("held_on"), Delivery.due_on, Delivery.offer.name.as_alias("offer_name"),
+    ).where(Delivery.id == delivery_id).first()
+    return {"group": row["group"], "distribution": row["distribution"],
+            "details": {"offer_name": row["offer_name"], "held_on": row["held_on"], "due_on": row["due_on"]}}
+
+
+async def _schedule(root_id: int, distribution_id: int, by_user: int | None) -> int:
     root = await Delivery.select().where(Delivery.id == root_id).first()
     if root["outcome"] != "cancelled":
         raise OutcomeError("catch_up_distribution", _("Only a cancelled delivery is caught up."))
@@ -143,4 +160,8 @@ async def _schedule(root_id: int, distribution_id: int) -> int:
         raise OutcomeError("catch_up_distribution", _("A catch-up is already planned for this delivery."))
     rows = await Delivery.insert(Delivery(offer=root["offer"], distribution=distribution_id, due_on=root["due_on"],
                                           catch_up_for=root_id)).returning(Delivery.id)
+    about, there = await _about(root_id), await _about(rows[0]["id"])
+    await audit.record(group=about["group"], kind="delivery", subject_id=root_id, action="catch_up_scheduled",
+                       actor=by_user, parent=("distribution", about["distribution"]),
+                       details={**about["details"], "catch_up": rows[0]["id"], "catch_up_on": there["details"]["held_on"]})
     return rows[0]["id"]

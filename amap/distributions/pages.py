@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from amap.accounts.tables import Household
+from amap.audit import history
 from amap.distributions import changes, services
 from amap.distributions.calendar import sync_group
 from amap.distributions.tables import Delivery, Distribution
@@ -170,6 +171,10 @@ class DistributionsController(Controller):
             "household_names": household_names,
             "today": local_today(distribution["timezone"]),
             "can_manage": can_manage,
+            "history_url": (history.history_url(distribution["group_slug"], "distribution", distribution_id)
+                            if principal.coordinates(distribution["group"])
+                            and await history.has_history(distribution["group"], "distribution", distribution_id)
+                            else None),
             "places": [(str(p["id"]), f"{p['name']} · {p['address']}") for p in places],
             "place_rows": places,
             "move_form": forms.get("move_form") or Form({"held_on": distribution["held_on"].isoformat()}),

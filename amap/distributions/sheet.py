@@ -23,6 +23,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from amap.accounts.tables import Household
+from amap.audit import log as audit
 from amap.contracts.tables import Offer, Subscription
 from amap.distributions import services
 from amap.distributions.absences import absence_columns, distribution_columns
@@ -251,13 +252,19 @@ async def close(distribution_id: int, fates: dict[int, str], user_id: int) -> bo
     """Close the sheet: each share nobody collected is donated or kept. False if already closed."""
     async with write_transaction():
         closed = await Distribution.update({Distribution.closed_at: utcnow(), Distribution.closed_by: user_id}).where(
-            (Distribution.id == distribution_id) & Distribution.closed_at.is_null()).returning(Distribution.id)
+            (Distribution.id == distribution_id) & Distribution.closed_at.is_null()
+        ).returning(Distribution.id, Distribution.group, Distribution.held_on)
         if not closed:
             return False
         if fates:
             await CollectionEvent.insert(*[CollectionEvent(
                 distribution=distribution_id, household=household_id, action=fate, client_event_id=str(uuid4()),
                 recorded_by=user_id) for household_id, fate in fates.items()])
+        await audit.record(group=closed[0]["group"], kind="distribution", subject_id=distribution_id,
+                           action="sheet_closed", actor=user_id, details={
+                               "held_on": closed[0]["held_on"],
+                               "donated": sum(1 for fate in fates.values() if fate == "donated"),
+                               "kept": sum(1 for fate in fates.values() if fate == "kept")})
     return True
 
 

@@ -115,11 +115,7 @@ class CommitteeController(Controller):
     async def fee_received(self, request: Request, slug: FromPath[str], membership_id: FromPath[int]) -> Redirect:
         """The association's fee was handed over (cheque or cash to the treasurer)."""
         group, _groups = await chosen_group(current(request), slug)
-        rows = await Membership.update({Membership.fee_received_on: local_today(group["timezone"]),
-                                        Membership.fee_received_by: current(request).id}).where(
-            (Membership.id == membership_id) & (Membership.group == group["id"]) & Membership.fee_received_on.is_null()
-        ).returning(Membership.id)
-        ensure(bool(rows))
+        ensure(await services.record_fee(membership_id, group["id"], local_today(group["timezone"]), current(request).id))
         notice(request, _("The membership fee is recorded as received."))
         return see_other(f"/committee?group={slug}")
 
@@ -139,7 +135,7 @@ class CommitteeController(Controller):
     @post("/{slug:str}/coordinators/{coordinator_id:int}/end")
     async def step_down(self, request: Request, slug: FromPath[str], coordinator_id: FromPath[int]) -> Redirect:
         group, _groups = await chosen_group(current(request), slug)
-        ensure(await services.end_coordinator(coordinator_id, group["id"]))
+        ensure(await services.end_coordinator(coordinator_id, group["id"], current(request).id))
         notice(request, _("The committee is updated."))
         return see_other(f"/committee?group={slug}")
 

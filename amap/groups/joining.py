@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 from amap.accounts.services import create_user, find_user_id
 from amap.accounts.sessions import rotate_session_id
 from amap.accounts.tables import User
+from amap.audit import log as audit
 from amap.groups.tables import Group, Membership
 from amap.lib.access import SESSION_USER_KEY, ensure
 from amap.lib.db import utcnow, write_transaction
@@ -33,9 +34,13 @@ async def join(*, group: dict, email: str, name: str, password: str, household_n
         user_id = await create_user(email, name, None, household_name=household_name or name,
                                     password_hash=password_hash)
         household = (await User.select(User.household).where(User.id == user_id).first())["household"]
-        await Membership.insert(Membership(
+        membership = (await Membership.insert(Membership(
             household=household, group=group["id"], status="active" if at_once else "pending",
-            accepted_at=utcnow() if at_once else None, fee_cents=group["membership_fee_cents"]))
+            accepted_at=utcnow() if at_once else None, fee_cents=group["membership_fee_cents"],
+        )).returning(Membership.id))[0]["id"]
+        await audit.record(group=group["id"], kind="membership", subject_id=membership,
+                           action="joined" if at_once else "requested", actor=user_id,
+                           details={"household": household, "fee_cents": group["membership_fee_cents"]})
     return user_id
 
 

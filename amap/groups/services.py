@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from amap.accounts.services import create_user
 from amap.accounts.tables import User
+from amap.audit import log as audit
 from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.security import hash_password, new_token, token_digest
@@ -44,17 +45,22 @@ async def open_invitation(token: str) -> dict | None:
 
 async def join_group(household_id: int, group_id: int, accepted_by: int | None) -> None:
     """Make the household an active member, whatever its earlier status was."""
-    existing = await Membership.select(Membership.id).where(
-        (Membership.household == household_id) & (Membership.group == group_id)
-    ).first()
-    values = {Membership.status: "active", Membership.accepted_at: utcnow(), Membership.accepted_by: accepted_by}
-    if existing:
-        await Membership.update(values).where(Membership.id == existing["id"])
-    else:
-        await Membership.insert(
-            Membership(household=household_id, group=group_id, status="active",
-                       accepted_at=utcnow(), accepted_by=accepted_by)
-        )
+    async with write_transaction():
+        existing = await Membership.select(Membership.id, Membership.status).where(
+            (Membership.household == household_id) & (Membership.group == group_id)
+        ).first()
+        values = {Membership.status: "active", Membership.accepted_at: utcnow(), Membership.accepted_by: accepted_by}
+        if existing:
+            membership_id = existing["id"]
+            await Membership.update(values).where(Membership.id == membership_id)
+        else:
+            membership_id = (await Membership.insert(
+                Membership(household=household_id, group=group_id, status="active",
+                           accepted_at=utcnow(), accepted_by=accepted_by)
+            ).returning(Membership.id))[0]["id"]
+        await audit.record(group=group_id, kind="membership", subject_id=membership_id, action="joined",
+                           actor=accepted_by, details={"household": household_id,
+                                                       "before": existing["status"] if existing else None})
 
 
 async def accept_invitation_as_new_user(invitation: dict, *, name: str, password: str) -> int:
@@ -83,28 +89,58 @@ async def _mark_accepted(invitation: dict) -> None:
 
 
 async def set_membership_status(membership_id: int, group_id: int, status: str, by_user: int) -> bool:
-    values = {Membership.status: status}
-    if status == "active":
-        values.update({Membership.accepted_at: utcnow(), Membership.accepted_by: by_user})
-    rows = await Membership.update(values).where(
-        (Membership.id == membership_id) & (Membership.group == group_id)
-    ).returning(Membership.id)
+    """Accept a household, mark it as left or set it back to waiting; False if not the group's."""
+    async with write_transaction():
+        before = await Membership.select(Membership.status, Membership.household).where(
+            (Membership.id == membership_id) & (Membership.group == group_id)).first()
+        if before is None:
+            return False
+        values = {Membership.status: status}
+        if status == "active":
+            values.update({Membership.accepted_at: utcnow(), Membership.accepted_by: by_user})
+        await Membership.update(values).where(Membership.id == membership_id)
+        if before["status"] != status:
+            await audit.record(group=group_id, kind="membership", subject_id=membership_id, action="status_changed",
+                               actor=by_user, details={"household": before["household"], "before": before["status"],
+                                                       "after": status})
+    return True
+
+
+async def record_fee(membership_id: int, group_id: int, received_on: date, by_user: int) -> bool:
+    """The association's fee was handed over; False if not the group's or already recorded."""
+    async with write_transaction():
+        rows = await Membership.update({Membership.fee_received_on: received_on,
+                                        Membership.fee_received_by: by_user}).where(
+            (Membership.id == membership_id) & (Membership.group == group_id) & Membership.fee_received_on.is_null()
+        ).returning(Membership.household, Membership.fee_cents)
+        if rows:
+            await audit.record(group=group_id, kind="membership", subject_id=membership_id, action="fee_received",
+                               actor=by_user, details={"household": rows[0]["household"],
+                                                       "amount_cents": rows[0]["fee_cents"], "received_on": received_on})
     return bool(rows)
 
 
-async def appoint_coordinator(group_id: int, user_id: int, by_user: int, title: str = "") -> None:
-    already = await Coordinator.exists().where(
-        (Coordinator.group == group_id) & (Coordinator.user == user_id) & Coordinator.ended_at.is_null()
-    )
-    if not already:
-        await Coordinator.insert(Coordinator(group=group_id, user=user_id, granted_by=by_user, title=title))
+async def appoint_coordinator(group_id: int, user_id: int, by_user: int | None, title: str = "") -> None:
+    async with write_transaction():
+        already = await Coordinator.exists().where(
+            (Coordinator.group == group_id) & (Coordinator.user == user_id) & Coordinator.ended_at.is_null()
+        )
+        if not already:
+            rows = await Coordinator.insert(Coordinator(group=group_id, user=user_id, granted_by=by_user, title=title)
+                                            ).returning(Coordinator.id)
+            await audit.record(group=group_id, kind="coordinator", subject_id=rows[0]["id"], action="appointed",
+                               actor=by_user, details={"user": user_id, "title": title})
 
 
-async def end_coordinator(coordinator_id: int, group_id: int) -> bool:
+async def end_coordinator(coordinator_id: int, group_id: int, by_user: int | None = None) -> bool:
     """Step down: the row stays with its end date, so the committee's history is kept."""
-    rows = await Coordinator.update({Coordinator.ended_at: utcnow()}).where(
-        (Coordinator.id == coordinator_id) & (Coordinator.group == group_id) & Coordinator.ended_at.is_null()
-    ).returning(Coordinator.id)
+    async with write_transaction():
+        rows = await Coordinator.update({Coordinator.ended_at: utcnow()}).where(
+            (Coordinator.id == coordinator_id) & (Coordinator.group == group_id) & Coordinator.ended_at.is_null()
+        ).returning(Coordinator.id, Coordinator.user, Coordinator.title)
+        if rows:
+            await audit.record(group=group_id, kind="coordinator", subject_id=coordinator_id, action="stepped_down",
+                               actor=by_user, details={"user": rows[0]["user"], "title": rows[0]["title"]})
     return bool(rows)
 
 

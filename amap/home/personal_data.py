@@ -19,6 +19,7 @@ from amap.accounts.sessions import rotate_session_id
 from amap.accounts.tables import ApiToken, Household, PasswordResetToken, User
 from amap.contracts.tables import Installment, Subscription
 from amap.distributions.tables import Absence, CalendarToken
+from amap.exports.writers import csv_file, euros, safe_text
 from amap.groups.committee import chosen_group
 from amap.groups.tables import Coordinator, Invitation, Membership
 from amap.lib.access import SESSION_USER_KEY, current, ensure, requires_coordinator, requires_login
@@ -30,7 +31,6 @@ from amap.lib.money import format_cents
 from amap.lib.web import form_data, notice, page, see_other
 from amap.notifications.tables import OptOut, OutboxMessage
 from amap.orders.tables import Order, OrderLine
-from amap.payments.exports import euros, safe_text, to_csv
 from amap.payments.tables import Payment
 from amap.roster.tables import Signup
 from amap.system.tables import StoreEntry
@@ -159,7 +159,7 @@ def personal_data_csv(data: dict, language: str) -> bytes:
             lines += _flatten(section, "1", content, language)
         else:
             lines.append([section, "1", section, safe_text(content)])
-    return to_csv([_("Section"), _("Record"), _("Field"), _("Value")], lines, language)
+    return csv_file([_("Section"), _("Record"), _("Field"), _("Value")], lines, language)
 
 
 def _attachment(body: bytes, media_type: str, extension: str) -> Response[bytes]:

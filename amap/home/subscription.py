@@ -7,6 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from amap.accounts.tables import Household
+from amap.audit import history
 from amap.contracts import lifecycle
 from amap.contracts.access import can_manage_offer, visible_subscription
 from amap.contracts.lifecycle import TIER_LABELS
@@ -37,6 +38,7 @@ async def subscription_context(request: Request, subscription_id: int) -> dict:
     offer = await Offer.select(Offer.all_columns(), Offer.farm.name.as_alias("farm_name"),
                                Offer.farm.address.as_alias("farm_address"),
                                Offer.group.name.as_alias("group_name"), Offer.group.timezone.as_alias("timezone"),
+                               Offer.group.slug.as_alias("group_slug"),
                                ).where(Offer.id == subscription["offer"]).first()
     today = local_today(offer["timezone"])
     households = {row["id"]: row["name"] for row in await Household.select(Household.id, Household.name).where(
@@ -73,6 +75,9 @@ async def subscription_context(request: Request, subscription_id: int) -> dict:
         "is_household": principal.household_id in (subscription["household"], subscription["co_household"]),
         "can_manage": await can_manage_offer(principal, {"id": offer["id"], "farm": offer["farm"],
                                                          "group": offer["group"]}),
+        "history_url": (history.history_url(offer["group_slug"], "subscription", subscription_id)
+                        if principal.coordinates(offer["group"])
+                        and await history.has_history(offer["group"], "subscription", subscription_id) else None),
         "today": today,
         "tiers": TIER_LABELS,
         "methods": METHOD_LABELS,

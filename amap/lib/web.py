@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request
+from litestar.exceptions import ClientException
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from amap.lib.i18n import _
 
 
 def page(
@@ -59,7 +63,23 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+# Control characters nobody types (NUL first: PostgreSQL refuses it in text, SQLite would store it);
+# tab, line feed and carriage return are typed and kept.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class UnreadableForm(ClientException):
+    """A form no person could have typed: refused whole, with a message the error page shows."""
+
+
 async def form_data(request: Request) -> dict[str, str]:
-    """The submitted form as plain strings (the last value wins for repeated names)."""
+    """The submitted form as plain strings (the last value wins for repeated names).
+
+    A value holding a control character is refused here, once for every form, rather than failing
+    in the database (PostgreSQL) or being stored unseen (SQLite)."""
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    if any(CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value) for key, value in values.items()):
+        raise UnreadableForm(detail=_("The form holds an invisible control character that cannot be saved. "
+                                      "Type the text again rather than pasting it, and send it again."))
+    return values

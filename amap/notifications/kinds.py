@@ -28,6 +28,8 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     Kind("password_reset", _l("Password reset links"), "account", optional=False, editable=False),
     Kind("group_invitation", _l("Invitations to join a group"), "account", optional=False, editable=False),
     Kind("household_invitation", _l("Invitations to join a household"), "account", optional=False, editable=False),
+    Kind("account_welcome", _l("Accounts created by the committee: choosing a password"), "account",
+         optional=False, editable=False),
     Kind("share_published", _l("This week's share, when the farmer posts it"), "member",
          placeholders=("group", "name", "farm", "date")),
     Kind("distribution_eve", _l("The day before a distribution: where, when and what to collect"), "member",

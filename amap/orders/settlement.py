@@ -10,9 +10,11 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from amap.audit import log as audit
+from amap.lib.db import write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _, _l
-from amap.orders.tables import OrderPayment
+from amap.orders.tables import Order, OrderPayment
 
 METHOD_NAMES = {"cash": _l("Cash"), "cheque": _l("Cheque"), "transfer": _l("Transfer"), "card": _l("Card")}
 MAX_AMOUNT_CENTS = 10_000_000  # 100,000 euros: anything above is a typing slip
@@ -59,7 +61,16 @@ async def record_payment(order_id: int, payment: dict, *, by_user: int, now: dat
     local_now = now.astimezone(ZoneInfo(timezone))
     received = (now if day == local_now.date()
                 else datetime.combine(day, RECEIVED_AT, tzinfo=ZoneInfo(timezone))).astimezone(UTC)
-    rows = await OrderPayment.insert(OrderPayment(
-        order=order_id, amount_cents=payment["amount_cents"], method=payment["method"], received_on=received,
-        recorded_by=by_user, note=payment["note"])).returning(OrderPayment.id)
+    async with write_transaction():
+        rows = await OrderPayment.insert(OrderPayment(
+            order=order_id, amount_cents=payment["amount_cents"], method=payment["method"], received_on=received,
+            recorded_by=by_user, note=payment["note"])).returning(OrderPayment.id)
+        order = await Order.select(Order.household, Order.stop.group.as_alias("group"),
+                                   Order.window.title.as_alias("window_title")).where(Order.id == order_id).first()
+        await audit.record(group=order["group"], kind="order", subject_id=order_id,
+                           action="payment_corrected" if payment["amount_cents"] < 0 else "payment_recorded",
+                           actor=by_user, details={"amount_cents": payment["amount_cents"], "method": payment["method"],
+                                                   "received_on": day, "note": payment["note"],
+                                                   "household": order["household"],
+                                                   "window_title": order["window_title"]})
     return rows[0]["id"]

@@ -1,5 +1,5 @@
 """The payment pages of an offer, for those who manage it: recording what members paid the farm,
-handing cheques over to the farmer, what is overdue, printable remittance slips, CSV exports."""
+handing cheques over to the farmer, what is overdue, printable remittance slips, CSV and XLSX exports."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from litestar.response import Redirect, Response, Template
 from amap.contracts.access import managed_offer
 from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.tables import Offer
+from amap.exports.sheet import Sheet
+from amap.exports.writers import download, filename
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
@@ -54,6 +56,12 @@ async def managed(request: Request, offer_id: int) -> dict:
         Offer.all_columns(), Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
         Offer.group.timezone.as_alias("timezone"),
     ).where(Offer.id == offer_id).first()
+
+
+async def offer_download(request: Request, offer: dict, kind: str, sheet: Sheet) -> Response[bytes]:
+    """The sheet in the format the path ends with: `legumes-2027-payments.csv` or `.xlsx`."""
+    extension = request.url.path.rsplit(".", 1)[-1]
+    return await download(sheet, extension, filename(offer["name"], kind, extension))
 
 
 def read_payment(form: Form, subscription_ids: set[int], today: date) -> dict:
@@ -196,19 +204,19 @@ class OfferPaymentsController(Controller):
         notice(request, _("The cheques are handed over to the farmer. Print this slip for them."))
         return see_other(f"/remittances/{remittance}")
 
-    @get("/exports/subscriptions.csv", name="export_subscriptions")
+    @get(["/exports/subscriptions.csv", "/exports/subscriptions.xlsx"], name="export_subscriptions")
     async def export_subscriptions(self, request: Request, offer_id: FromPath[int]) -> Response[bytes]:
         offer = await managed(request, offer_id)
         rows = await services.subscription_rows(offer_id, local_today(offer["timezone"]))
-        return exports.csv_response(exports.subscriptions_csv(rows, get_language()),
-                                    exports.filename(offer["name"], "subscriptions"))
+        sheet = exports.subscriptions_sheet(rows, offer["timezone"])
+        return await offer_download(request, offer, "subscriptions", sheet)
 
-    @get("/exports/payments.csv", name="export_payments")
+    @get(["/exports/payments.csv", "/exports/payments.xlsx"], name="export_payments")
     async def export_payments(self, request: Request, offer_id: FromPath[int]) -> Response[bytes]:
         offer = await managed(request, offer_id)
         payments = list(reversed(await services.payments_of(offer_id)))  # oldest first, as in a ledger
-        return exports.csv_response(exports.payments_csv(payments, get_language(), offer["timezone"]),
-                                    exports.filename(offer["name"], "payments"))
+        sheet = exports.payments_sheet(payments, offer["timezone"])
+        return await offer_download(request, offer, "payments", sheet)
 
 
 class RemittanceController(Controller):

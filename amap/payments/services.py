@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from amap.audit import log as audit
 from amap.contracts.tables import (
     Amendment,
     Installment,
@@ -56,12 +57,28 @@ def totals(of: Iterable[Balance]) -> Totals:
 
 
 async def record_payment(*, subscription_id: int, amount_cents: int, method: str, received_on: date,
-                         recorded_by: int, cheque_number: str = "", bank: str = "", note: str = "") -> int:
-    rows = await Payment.insert(Payment(
-        subscription=subscription_id, amount_cents=amount_cents, method=method, received_on=received_on,
-        cheque_number=cheque_number, bank=bank, note=note, recorded_by=recorded_by,
-    )).returning(Payment.id)
+                         recorded_by: int | None, cheque_number: str = "", bank: str = "", note: str = "") -> int:
+    """Record money received (a negative amount corrects an earlier payment), with its audit event."""
+    async with write_transaction():
+        rows = await Payment.insert(Payment(
+            subscription=subscription_id, amount_cents=amount_cents, method=method, received_on=received_on,
+            cheque_number=cheque_number, bank=bank, note=note, recorded_by=recorded_by,
+        )).returning(Payment.id)
+        await _audit_payment(rows[0]["id"], subscription_id, recorded_by, {
+            "amount_cents": amount_cents, "method": method, "received_on": received_on,
+            "cheque_number": cheque_number, "bank": bank, "note": note})
     return rows[0]["id"]
+
+
+async def _audit_payment(payment_id: int, subscription_id: int, actor: int | None, details: dict) -> None:
+    subscription = await Subscription.select(
+        Subscription.household, Subscription.offer.group.as_alias("group"), Subscription.offer.name.as_alias("offer_name"),
+    ).where(Subscription.id == subscription_id).first()
+    await audit.record(group=subscription["group"], kind="payment", subject_id=payment_id,
+                       action="corrected" if details["amount_cents"] < 0 else "recorded", actor=actor,
+                       parent=("subscription", subscription_id),
+                       details={**details, "household": subscription["household"],
+                                "offer_name": subscription["offer_name"]})
 
 
 async def cheque_recorded(subscription_id: int, cheque_number: str, bank: str) -> bool:
@@ -178,6 +195,12 @@ async def remit(*, offer: dict, payment_ids: list[int], handed_over_on: date, by
             # Not a deletion of history: this empty row was never seen outside the transaction.
             await Remittance.delete().where(Remittance.id == remittance)
             raise RemittanceError()
+        total = sum(row["amount_cents"] for row in await Payment.select(Payment.amount_cents).where(
+            Payment.remittance == remittance))
+        of = await Offer.select(Offer.group, Offer.name).where(Offer.id == offer["id"]).first()
+        await audit.record(group=of["group"], kind="remittance", subject_id=remittance, action="handed_over",
+                           actor=by_user, details={"cheques": len(moved), "total_cents": total,
+                                                   "handed_over_on": handed_over_on, "offer_name": of["name"]})
     return remittance
 
 

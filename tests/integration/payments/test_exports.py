@@ -4,7 +4,7 @@ import csv
 import io
 
 from amap.accounts.tables import Household, User
-from amap.payments.exports import euros, filename, safe_text
+from amap.exports.writers import euros, filename, safe_text
 from tests.integration.conftest import login, post_form
 from tests.integration.payments.conftest import cheque
 

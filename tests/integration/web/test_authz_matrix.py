@@ -88,6 +88,12 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "/committee/{slug}/accounts/{user_id}/delete":    (303,  403,  200,  403,  403,  200),
     "/committee/{slug}/balances":                     (303,  403,  200,  403,  403,  200),
     "/committee/{slug}/contracts":                    (303,  403,  200,  403,  403,  200),
+    "/committee/{slug}/history":                      (303,  403,  200,  403,  403,  200),
+    "/committee/{slug}/history/{subject_kind}/{subject_id}": (303,  403,  200,  403,  403,  200),  # Alice's subscription
+    "/committee/{slug}/exports":                      (303,  403,  200,  403,  403,  200),
+    "/committee/{slug}/exports/{export}":             (303,  403,  200,  403,  403,  200),
+    "/committee/{slug}/import":                       (303,  403,  200,  403,  403,  200),
+    "/committee/{slug}/import/{kind}/template.csv":   (303,  403,  200,  403,  403,  200),
     "/committee/{slug}/messages":                     (303,  403,  200,  403,  403,  200),
     "/committee/{slug}/organisations":                (303,  403,  200,  403,  403,  200),
     "/committee/{slug}/outbox":                       (303,  403,  200,  403,  403,  200),
@@ -122,6 +128,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "/farm/windows/new":                              (303,  403,  403,  200,  403,  200),
     "/farm/windows/{window_id}":                      (303,  403,  403,  200,  403,  200),
     "/farm/windows/{window_id}/edit":                 (303,  403,  403,  200,  403,  200),
+    "/farm/windows/{window_id}/orders.csv":           (303,  403,  403,  200,  403,  200),
+    "/farm/windows/{window_id}/orders.xlsx":          (303,  403,  403,  200,  403,  200),
     "/farm/windows/{window_id}/picking":              (303,  403,  403,  200,  403,  200),
     "/farm/windows/{window_id}/tour":                 (303,  403,  403,  200,  403,  200),
     "/groups/{slug}":                                 (200,  200,  200,  200,  200,  200),
@@ -136,7 +144,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "/network/demand":                                (303,  403,  403,  403,  200,  200),
     "/networks/{slug}":                               (200,  200,  200,  200,  200,  200),
     "/offers/{offer_id}/exports/payments.csv":        (303,  404,  200,  200,  404,  200),
+    "/offers/{offer_id}/exports/payments.xlsx":       (303,  404,  200,  200,  404,  200),
     "/offers/{offer_id}/exports/subscriptions.csv":   (303,  404,  200,  200,  404,  200),
+    "/offers/{offer_id}/exports/subscriptions.xlsx":  (303,  404,  200,  200,  404,  200),
     "/offers/{offer_id}/ledger":                      (303,  404,  200,  200,  404,  200),
     "/offers/{offer_id}/manage":                      (303,  404,  200,  200,  404,  200),
     "/offers/{offer_id}/manage/versions/{version}":   (303,  404,  200,  200,  404,  200),
@@ -171,6 +181,12 @@ OTHER_GROUP: dict[str, tuple[int, int, int]] = {
     "/committee/{slug}/accounts/{user_id}/delete":    (403, 404, 403),
     "/committee/{slug}/balances":                     (403, 404, 403),
     "/committee/{slug}/contracts":                    (403, 404, 403),
+    "/committee/{slug}/history":                      (403, 404, 403),
+    "/committee/{slug}/history/{subject_kind}/{subject_id}": (403, 404, 403),
+    "/committee/{slug}/exports":                      (403, 404, 403),
+    "/committee/{slug}/exports/{export}":             (403, 404, 403),
+    "/committee/{slug}/import":                       (403, 404, 403),
+    "/committee/{slug}/import/{kind}/template.csv":   (403, 404, 403),
     "/committee/{slug}/messages":                     (403, 404, 403),
     "/committee/{slug}/organisations":                (403, 404, 403),
     "/committee/{slug}/outbox":                       (403, 404, 403),
@@ -193,11 +209,15 @@ OTHER_GROUP: dict[str, tuple[int, int, int]] = {
     "/farm/catalog/{product_id}":                     (403, 403, 404),
     "/farm/windows/{window_id}":                      (403, 403, 404),
     "/farm/windows/{window_id}/edit":                 (403, 403, 404),
+    "/farm/windows/{window_id}/orders.csv":           (403, 403, 404),
+    "/farm/windows/{window_id}/orders.xlsx":          (403, 403, 404),
     "/farm/windows/{window_id}/picking":              (403, 403, 404),
     "/farm/windows/{window_id}/tour":                 (403, 403, 404),
     "/groups/{slug}/committee":                       (404, 404, 404),
     "/offers/{offer_id}/exports/payments.csv":        (404, 404, 404),
+    "/offers/{offer_id}/exports/payments.xlsx":       (404, 404, 404),
     "/offers/{offer_id}/exports/subscriptions.csv":   (404, 404, 404),
+    "/offers/{offer_id}/exports/subscriptions.xlsx":  (404, 404, 404),
     "/offers/{offer_id}/ledger":                      (404, 404, 404),
     "/offers/{offer_id}/manage":                      (404, 404, 404),
     "/offers/{offer_id}/manage/versions/{version}":   (404, 404, 404),
@@ -286,13 +306,14 @@ async def objects(world: World) -> Objects:
         return {"slug": slug, "farm_slug": farm_slug, "offer_id": offer_id, "subscription_id": subscription_id,
                 "distribution_id": distribution, "delivery_id": delivery, "remittance_id": remittance,
                 "slot_id": slot, "message_id": message, "window_id": window, "place_id": place,
-                "membership_id": world.memberships[who], "household_id": world.households[who], "user_id": world.users[who]}
+                "membership_id": world.memberships[who], "household_id": world.households[who], "user_id": world.users[who],
+                "subject_kind": "subscription", "subject_id": subscription_id}
 
     params = await per_group(world.tilleuls, world.farm_tilleuls, offer.offer, subscription["id"], shop.window,
                              "tilleuls", "ferme-tilleuls", "alice")
     canal = await per_group(world.canal, world.farm_canal, canal_offer.offer, canal_subscription["id"],
                             canal_shop.window, "canal", "ferme-canal", "erin")
-    common = {"version": 1, "code": kind, "day": "2027-05-13", "order_id": order, "product_id": shop.products["honey"],
+    common = {"version": 1, "code": kind, "kind": "members", "day": "2027-05-13", "order_id": order, "product_id": shop.products["honey"],
               "filename": f"{await replace_token(world.users['alice'])}.ics",
               # Secret tokens of e-mails: an unknown one is the case anyone can try.
               "token": "not-a-real-token", "name": "no-such-photo.jpg",
@@ -300,7 +321,7 @@ async def objects(world: World) -> Objects:
               "amendment_id": 999_999, "plan_id": offer.plan_one, "share_id": offer.full_share,
               "referent_id": 999_999, "role_id": 999_999, "signup_id": 999_999, "swap_id": 999_999,
               "absence_id": 999_999, "obligation_id": 999_999, "coordinator_id": 999_999, "token_id": 999_999,
-              "share_type_id": 999_999, "group_slug": "tilleuls"}
+              "share_type_id": 999_999, "group_slug": "tilleuls", "export": "members.xlsx"}
     return Objects(params=common | params, canal=common | canal | {"product_id": canal_shop.products["honey"],
                                                                     "group_slug": "canal",
                                                                     "plan_id": canal_offer.plan_one,
@@ -429,9 +450,10 @@ async def test_a_committee_does_not_reach_another_groups_member_through_its_own_
     with time_machine.travel(DURING, tick=False):
         made = await objects(world)
         await as_role(client, api, world, "carol")
-        mixed = made.params | {key: made.canal[key] for key in ("user_id", "message_id", "slot_id")}
+        mixed = made.params | {key: made.canal[key] for key in ("user_id", "message_id", "slot_id", "subject_id")}
         got = await get_all(client, api, ["/committee/{slug}/accounts/{user_id}/delete",
                                           "/committee/{slug}/outbox/{message_id}",
                                           "/committee/{slug}/outbox/{message_id}/html",
-                                          "/committee/{slug}/roster/slots/{slot_id}"], mixed)
+                                          "/committee/{slug}/roster/slots/{slot_id}",
+                                          "/committee/{slug}/history/{subject_kind}/{subject_id}"], mixed)
     assert set(got.values()) == {404}, got

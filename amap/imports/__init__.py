@@ -1,0 +1,1 @@
+"""Moving in from spreadsheets: members, subscriptions and payments imported from CSV files."""

@@ -209,21 +209,43 @@ def restore_command(path: Path, yes: bool) -> None:
 
 @main.command()
 @click.option("--force", is_flag=True, help="Erase all data first if the database is not empty.")
-def demo(force: bool) -> None:
+@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True,
+              help="small: one AMAP of 40 households; large: a regional network of 20 groups and 5,000 households.")
+def demo(force: bool, size: str) -> None:
     """Load a demo AMAP (AMAP des Lilas) with logins whose password is amap-demo."""
     from amap import demo as demo_data
 
-    async def load() -> None:
+    async def load():
         await _migrate_quietly()
         if not await demo_data.database_is_empty():
             if not force:
                 raise click.ClickException("The database already holds data. Use --force to erase it.")
             await demo_data.clear_database()
-        await demo_data.load_demo()
+        if size == "large":
+            from amap.demo_large import load_large_demo
 
-    _run(load())
-    _print_logins()
+            return await load_large_demo()
+        await demo_data.load_demo()
+        return None
+
+    report = _run(load())
+    if report is None:
+        _print_logins()
+    else:
+        _print_large(report)
     click.echo("Start it with `amap serve`, then open http://127.0.0.1:8000")
+
+
+def _print_large(report) -> None:
+    from amap import demo as demo_data
+    from amap.demo_large import LOGINS
+
+    click.echo(f"Large demo loaded in {report.seconds:.1f} s: a regional network around AMAP des Lilas.")
+    for table, rows in report.counts.items():
+        click.echo(f"  {table:28} {rows:>8,}")
+    click.echo(f"\nPassword for every login: {demo_data.DEMO_PASSWORD}")
+    for email, role in LOGINS.items():
+        click.echo(f"  {email:28} {role}")
 
 
 def _print_logins() -> None:

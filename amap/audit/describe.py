@@ -19,6 +19,7 @@ KIND_NAMES = {
     "compensation": _l("Compensations"),
     "membership": _l("Memberships"),
     "coordinator": _l("Committee"),
+    "referent": _l("Contract coordinators"),
     "farmer": _l("Farmers"),
     "delivery": _l("Deliveries"),
     "distribution": _l("Distributions"),
@@ -34,6 +35,7 @@ SUBJECT_NAMES = {
     "compensation": _l("Compensation"),
     "membership": _l("Membership"),
     "coordinator": _l("Committee member"),
+    "referent": _l("Contract coordinator"),
     "farmer": _l("Farmer"),
     "delivery": _l("Contract delivery"),
     "distribution": _l("Distribution"),
@@ -156,6 +158,10 @@ def _role(event: dict, names: Names) -> str:
     person = names["user"].get(d.get("user"), "—")
     if event["subject_kind"] == "farmer":
         return _("%(name)s now acts for %(farm)s.", name=person, farm=d.get("farm_name", ""))
+    if event["subject_kind"] == "referent":
+        if event["action"] == "stepped_down":
+            return _("%(name)s is no longer a coordinator of this contract.", name=person)
+        return _("%(name)s becomes a coordinator of this contract.", name=person)
     if event["action"] == "stepped_down":
         return _("%(name)s leaves the committee.", name=person)
     if d.get("title"):
@@ -213,7 +219,8 @@ def _order(event: dict, names: Names) -> str:
 
 DESCRIBERS: dict[str, Callable[[dict, Names], str]] = {
     "payment": _payment, "remittance": _remittance, "subscription": _subscription, "amendment": _amendment,
-    "compensation": _compensation, "membership": _membership, "coordinator": _role, "farmer": _role,
+    "compensation": _compensation, "membership": _membership, "coordinator": _role, "referent": _role,
+    "farmer": _role,
     "delivery": _delivery, "distribution": _distribution, "order": _order,
 }
 

@@ -14,7 +14,7 @@ from amap.audit.tables import AuditEvent
 from amap.lib.db import utcnow
 
 KINDS = ("payment", "remittance", "subscription", "amendment", "compensation", "membership", "coordinator",
-         "farmer", "delivery", "distribution", "order")
+         "referent", "farmer", "delivery", "distribution", "order")
 """The kinds of object the log speaks of; the pages refuse any other."""
 
 

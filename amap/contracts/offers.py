@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date
 
 from amap.accounts.tables import User
+from amap.audit import log as audit
 from amap.contracts import schedule
 from amap.contracts.tables import (
     Offer,
@@ -22,7 +23,7 @@ from amap.contracts.tables import (
 )
 from amap.farms.tables import FarmSupply
 from amap.groups.tables import Membership
-from amap.lib.db import is_sqlite, write_transaction
+from amap.lib.db import is_sqlite, utcnow, write_transaction
 from amap.lib.i18n import _, _l
 
 NATURES = {
@@ -162,14 +163,30 @@ async def locked_offer(offer_id: int) -> dict:
     return await query.first()
 
 
-async def add_referent(offer_id: int, user_id: int) -> bool:
+async def add_referent(offer_id: int, user_id: int, by_user: int | None) -> bool:
     """Name a référent; False when the offer already has its two, or this one."""
     async with write_transaction():
-        await locked_offer(offer_id)
+        offer = await locked_offer(offer_id)
         chosen = {row["user"] for row in await referents(offer_id)}
         if user_id in chosen or len(chosen) >= MAX_REFERENTS:
             return False
-        await OfferCoordinator.insert(OfferCoordinator(offer=offer_id, user=user_id))
+        rows = await OfferCoordinator.insert(OfferCoordinator(offer=offer_id, user=user_id)).returning(OfferCoordinator.id)
+        await audit.record(group=offer["group"], kind="referent", subject_id=rows[0]["id"], action="appointed",
+                           actor=by_user, details={"user": user_id, "offer_name": offer["name"]})
+    return True
+
+
+async def remove_referent(offer_id: int, referent_id: int, by_user: int | None) -> bool:
+    """End a référent's role (kept in history); False when there is no such référent in office."""
+    async with write_transaction():
+        removed = await OfferCoordinator.update({OfferCoordinator.ended_at: utcnow()}).where(
+            (OfferCoordinator.id == referent_id) & (OfferCoordinator.offer == offer_id)
+            & OfferCoordinator.ended_at.is_null()).returning(OfferCoordinator.user)
+        if not removed:
+            return False
+        offer = await Offer.select(Offer.group, Offer.name).where(Offer.id == offer_id).first()
+        await audit.record(group=offer["group"], kind="referent", subject_id=referent_id, action="stepped_down",
+                           actor=by_user, details={"user": removed[0]["user"], "offer_name": offer["name"]})
     return True
 
 

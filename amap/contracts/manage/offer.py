@@ -16,7 +16,6 @@ from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.manage.forms import read_delivery, read_plan, read_rhythm, read_share, read_terms, terms_form
 from amap.contracts.tables import (
     Offer,
-    OfferCoordinator,
     OfferDelivery,
     OfferShare,
     OfferVersion,
@@ -27,7 +26,6 @@ from amap.farms.tables import Farm
 from amap.groups.tables import Group
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import weekday_name
-from amap.lib.db import utcnow
 from amap.lib.forms import Form
 from amap.lib.i18n import _, get_language
 from amap.lib.money import format_cents
@@ -200,7 +198,7 @@ class OfferManageController(Controller):
         user_id = form.integer("user_id", minimum=1, maximum=2**31 - 1)
         if form.ok and user_id not in {a["id"] for a in await offers.active_adults(offer["group"])}:
             form.error("user_id", _("Choose an active member of the group."))
-        if form.ok and not await offers.add_referent(offer_id, user_id):
+        if form.ok and not await offers.add_referent(offer_id, user_id, current(request).id):
             form.error("user_id", _("A contract has at most two coordinators, each named once."))
         if not form.ok:
             return await self._render(request, offer, referent_form=form, status_code=400)
@@ -210,10 +208,7 @@ class OfferManageController(Controller):
     @post("/referents/{referent_id:int}/delete")
     async def remove_referent(self, request: Request, offer_id: FromPath[int], referent_id: FromPath[int]) -> Redirect:
         offer = await managed_offer(current(request), offer_id)
-        removed = await OfferCoordinator.update({OfferCoordinator.ended_at: utcnow()}).where(
-            (OfferCoordinator.id == referent_id) & (OfferCoordinator.offer == offer_id)
-            & OfferCoordinator.ended_at.is_null()).returning(OfferCoordinator.id)
-        ensure(bool(removed))
+        ensure(await offers.remove_referent(offer_id, referent_id, current(request).id))
         notice(request, _("The contract coordinator is removed."))
         return self._back(offer, "#referents")
 

@@ -130,6 +130,20 @@ async def test_appointing_a_coordinator_and_stepping_down_are_recorded(client, w
     assert "Bob joins the committee as Trésorerie." in page.text and "Bob leaves the committee." in page.text
 
 
+async def test_naming_a_contract_coordinator_and_removing_them_are_recorded(client, world):
+    offer = await add_offer(world)
+    await login(client, "carol@example.org")
+    named = await post_form(client, f"/offers/{offer.offer}/manage/referents", {"user_id": str(world.users["bob"])})
+    assert named.status_code == 303
+    [event] = await events("referent", "appointed")
+    assert (event["actor"], event["details"]["user"]) == (world.users["carol"], world.users["bob"])
+    removed = await post_form(client, f"/offers/{offer.offer}/manage/referents/{event['subject_id']}/delete")
+    assert removed.status_code == 303 and len(await events("referent", "stepped_down")) == 1
+    page = await client.get(f"/committee/tilleuls/history/referent/{event['subject_id']}")
+    assert "Bob becomes a coordinator of this contract." in page.text
+    assert "Bob is no longer a coordinator of this contract." in page.text
+
+
 async def test_a_membership_status_change_and_the_fee_are_recorded(client, world):
     await login(client, "carol@example.org")
     accepted = await post_form(client, f"/committee/tilleuls/members/{world.memberships['paula']}",

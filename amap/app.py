@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -68,6 +69,7 @@ from amap.lib.templating import make_environment
 from amap.network.controllers import NetworkController
 from amap.network.demand import NetworkDemandController
 from amap.network.public import NetworkPublicController
+from amap.network.sheets import NetworkSheetsController
 from amap.notifications.pages import UnsubscribeController
 from amap.notifications.wording_pages import WordingController
 from amap.orders.handover import orders_at
@@ -104,7 +106,7 @@ PAGE_CONTROLLERS = [
     CommitteeAccountController,
     GroupSettingsController, ImportController,
     FarmController,
-    NetworkController, NetworkDemandController, NetworkPublicController,
+    NetworkController, NetworkDemandController, NetworkSheetsController, NetworkPublicController,
     AdminController, SchedulerController, OutboxController, CommitteeOutboxController,
     ContractsController,
     SubscribeController,
@@ -136,6 +138,14 @@ async def database_pool(_: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await db.close_pool()
+
+
+def freeze_startup_objects() -> None:
+    """Move what starting built (modules, routes, the pool) out of the garbage collector's way, so a
+    full collection scans only what requests create: without it, each one took ~100 ms and came
+    every few large pages (the sign-off sheet's p95 was twice its median)."""
+    gc.collect()
+    gc.freeze()
 
 
 @asynccontextmanager
@@ -209,6 +219,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ),
         lifespan=[database_pool, embedded_scheduler] if settings.embedded_scheduler else [database_pool],
+        on_startup=[freeze_startup_objects],
         state=State({"settings": settings}),
         debug=settings.debug,
     )

@@ -6,12 +6,24 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from amap.accounts.tables import ApiToken, User
-from amap.farms.tables import Farmer, FarmSupply
-from amap.groups.tables import Coordinator, Membership
 from amap.lib.access import SESSION_USER_KEY, Principal
 from amap.lib.db import utcnow
 from amap.lib.security import token_digest
-from amap.network.tables import NetworkCoordinator
+
+# Every role of a person in one statement: this runs on every request, where each query counts
+# (on SQLite each one opens its own connection).
+ROLES_SQL = """
+SELECT 'membership' AS kind, "group" AS id, status FROM membership WHERE household = {}
+UNION ALL
+SELECT 'coordinator', "group", '' FROM coordinator WHERE "user" = {} AND ended_at IS NULL
+UNION ALL
+SELECT 'farm', farm, '' FROM farmer WHERE "user" = {} AND ended_at IS NULL
+UNION ALL
+SELECT 'farm_group', farm_supply."group", '' FROM farm_supply JOIN farmer ON farmer.farm = farm_supply.farm
+ WHERE farmer."user" = {} AND farmer.ended_at IS NULL AND farm_supply.ended_at IS NULL
+UNION ALL
+SELECT 'network', network, '' FROM network_coordinator WHERE "user" = {} AND ended_at IS NULL
+"""
 
 
 async def load_principal(user_id: int) -> Principal | None:
@@ -20,25 +32,11 @@ async def load_principal(user_id: int) -> Principal | None:
     ).where((User.id == user_id) & (User.is_active == True)).first()  # noqa: E712
     if user is None:
         return None
-    memberships = []
-    if user["household"] is not None:
-        memberships = await Membership.select(Membership.group, Membership.status).where(
-            Membership.household == user["household"]
-        )
-    coordinator = await Coordinator.select(Coordinator.group).where(
-        (Coordinator.user == user_id) & Coordinator.ended_at.is_null()
-    )
-    farms = await Farmer.select(Farmer.farm).where((Farmer.user == user_id) & Farmer.ended_at.is_null())
-    farm_ids = frozenset(row["farm"] for row in farms)
-    farm_groups: frozenset[int] = frozenset()
-    if farm_ids:
-        supplies = await FarmSupply.select(FarmSupply.group).where(
-            FarmSupply.farm.is_in(list(farm_ids)) & FarmSupply.ended_at.is_null()
-        )
-        farm_groups = frozenset(row["group"] for row in supplies)
-    networks = await NetworkCoordinator.select(NetworkCoordinator.network).where(
-        (NetworkCoordinator.user == user_id) & NetworkCoordinator.ended_at.is_null()
-    )
+    rows = await User.raw(ROLES_SQL, user["household"] or 0, user_id, user_id, user_id, user_id)
+
+    def ids(kind: str, status: str | None = None) -> frozenset[int]:
+        return frozenset(row["id"] for row in rows if row["kind"] == kind and status in (None, row["status"]))
+
     return Principal(
         id=user["id"],
         email=user["email"],
@@ -46,12 +44,12 @@ async def load_principal(user_id: int) -> Principal | None:
         household_id=user["household"],
         language=user["language"],
         is_admin=user["is_admin"],
-        member_groups=frozenset(m["group"] for m in memberships if m["status"] == "active"),
-        pending_groups=frozenset(m["group"] for m in memberships if m["status"] == "pending"),
-        coordinator_groups=frozenset(row["group"] for row in coordinator),
-        farms=farm_ids,
-        farm_groups=farm_groups,
-        networks=frozenset(row["network"] for row in networks),
+        member_groups=ids("membership", "active"),
+        pending_groups=ids("membership", "pending"),
+        coordinator_groups=ids("coordinator"),
+        farms=ids("farm"),
+        farm_groups=ids("farm_group"),
+        networks=ids("network"),
     )
 
 

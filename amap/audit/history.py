@@ -9,8 +9,6 @@ from amap.accounts.tables import Household, User
 from amap.audit import describe
 from amap.audit.tables import AuditEvent
 
-PAGE_SIZE = 50
-
 
 @dataclass(frozen=True)
 class Line:
@@ -35,14 +33,12 @@ async def _names(events: list[dict]) -> describe.Names:
     users = {event["details"].get("user") for event in events}
     households = {h for h in households if isinstance(h, int)}
     users = {u for u in users if isinstance(u, int)}
-    names: describe.Names = {"household": {}, "user": {}}
-    if households:
-        names["household"] = {row["id"]: row["name"] for row in await Household.select(
-            Household.id, Household.name).where(Household.id.is_in(sorted(households)))}
-    if users:
-        names["user"] = {row["id"]: row["name"] for row in await User.select(User.id, User.name).where(
-            User.id.is_in(sorted(users)))}
-    return names
+    # Both queries always run (finding nothing if need be): a page reads as often whatever it shows.
+    household_rows = await Household.select(Household.id, Household.name).where(
+        Household.id.is_in(sorted(households) or [-1]))
+    user_rows = await User.select(User.id, User.name).where(User.id.is_in(sorted(users) or [-1]))
+    return {"household": {row["id"]: row["name"] for row in household_rows},
+            "user": {row["id"]: row["name"] for row in user_rows}}
 
 
 async def _lines(events: list[dict]) -> list[Line]:
@@ -67,13 +63,13 @@ async def count(group_id: int, kind: str | None = None) -> int:
     return await AuditEvent.count().where(where)
 
 
-async def latest(group_id: int, kind: str | None = None, *, page: int = 1) -> list[Line]:
-    """The group's events, newest first, PAGE_SIZE per page."""
+async def latest(group_id: int, kind: str | None = None, *, limit: int, offset: int = 0) -> list[Line]:
+    """A page of the group's events, newest first."""
     where = AuditEvent.group == group_id
     if kind:
         where &= AuditEvent.subject_kind == kind
     events = await AuditEvent.select(*_columns()).where(where).order_by(AuditEvent.at, ascending=False).order_by(
-        AuditEvent.id, ascending=False).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).output(load_json=True)
+        AuditEvent.id, ascending=False).limit(limit).offset(offset).output(load_json=True)
     return await _lines(events)
 
 

@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, Request, get
 from litestar.exceptions import ValidationException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from amap.audit import describe, history
 from amap.audit.log import KINDS
 from amap.groups.committee import chosen_group
+from amap.lib import pagination
 from amap.lib.access import current, ensure, requires_coordinator
 from amap.lib.i18n import _
 from amap.lib.web import page
@@ -26,19 +25,16 @@ class AuditController(Controller):
 
     @get("", name="audit_history")
     async def index(self, request: Request, slug: FromPath[str], kind: FromQuery[str] = "",
-                    page_number: Annotated[str, QueryParameter(name="page")] = "1") -> Template:
+                    page_number: pagination.PageQuery = None) -> Template:
         """The group's latest changes, newest first, 50 a page, of one kind of object or all."""
         group, groups = await chosen_group(current(request), slug)
         if kind and kind not in KINDS:
             raise ValidationException(_("Choose one of the kinds of change listed."))
-        if not (page_number.isascii() and page_number.isdigit() and page_number.strip("0")):
-            raise ValidationException(_("The page number is a whole number from 1."))
-        total = await history.count(group["id"], kind or None)
-        pages = max(1, -(-total // history.PAGE_SIZE))
-        ensure(len(page_number) <= 9 and int(page_number) <= pages)  # a page beyond the last is not found
-        number = int(page_number)
-        return page(request, "audit/index.html", group=group, groups=groups, kind=kind, page_number=number,
-                    pages=pages, total=total, lines=await history.latest(group["id"], kind or None, page=number),
+        number = pagination.page_number(page_number)
+        pages = pagination.pager(request, number, await history.count(group["id"], kind or None), keep={"kind": kind})
+        return page(request, "audit/index.html", block=pagination.list_block(request, "audit-list", "audit_list"),
+                    group=group, groups=groups, kind=kind, pager=pages,
+                    lines=await history.latest(group["id"], kind or None, limit=pages.size, offset=pages.offset),
                     kinds=[(code, str(describe.KIND_NAMES[code])) for code in KINDS])
 
     @get("/{subject_kind:str}/{subject_id:int}", name="audit_object")

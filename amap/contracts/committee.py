@@ -5,8 +5,9 @@ from __future__ import annotations
 from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Template
+from piccolo.query.methods.select import Count, Sum
 
-from amap.contracts.lifecycle import solidarity_pool
+from amap.contracts.lifecycle import solidarity_pools
 from amap.contracts.tables import Offer, OfferShare, Subscription
 from amap.farms.tables import FarmSupply
 from amap.groups.committee import chosen_group
@@ -24,15 +25,18 @@ class CommitteeContractsController(Controller):
         offers = await Offer.select(Offer.all_columns(), Offer.farm.name.as_alias("farm_name")).where(
             Offer.group == group["id"]).order_by(Offer.starts_on, ascending=False).order_by(Offer.farm.name)
         ids = [offer["id"] for offer in offers] or [-1]
-        places = await OfferShare.select(OfferShare.offer, OfferShare.capacity, OfferShare.taken).where(
-            OfferShare.offer.is_in(ids))
-        subscriptions = await Subscription.select(Subscription.offer, Subscription.status).where(
-            Subscription.offer.is_in(ids))
+        places = {row["offer"]: row for row in await OfferShare.select(
+            OfferShare.offer, Sum(OfferShare.capacity, alias="capacity"), Sum(OfferShare.taken, alias="taken"),
+        ).where(OfferShare.offer.is_in(ids)).group_by(OfferShare.offer)}
+        waiting = {row["offer"]: row["count"] for row in await Subscription.select(
+            Subscription.offer, Count(Subscription.id, alias="count"),
+        ).where(Subscription.offer.is_in(ids) & (Subscription.status == "waiting")).group_by(Subscription.offer)}
+        pools = await solidarity_pools(ids)
         for offer in offers:
-            offer["capacity"] = sum(p["capacity"] for p in places if p["offer"] == offer["id"])
-            offer["taken"] = sum(p["taken"] for p in places if p["offer"] == offer["id"])
-            offer["waiting"] = sum(1 for s in subscriptions if s["offer"] == offer["id"] and s["status"] == "waiting")
-            offer["pool"] = await solidarity_pool(offer["id"])
+            offer["capacity"] = places.get(offer["id"], {}).get("capacity") or 0
+            offer["taken"] = places.get(offer["id"], {}).get("taken") or 0
+            offer["waiting"] = waiting.get(offer["id"], 0)
+            offer["pool"] = pools[offer["id"]]
         farms = await FarmSupply.select(FarmSupply.farm.name.as_alias("name"), FarmSupply.farm.slug.as_alias("slug")
                                         ).where((FarmSupply.group == group["id"]) & FarmSupply.ended_at.is_null())
         return page(request, "contracts/committee.html", group=group, groups=groups, offers=offers, farms=farms)

@@ -74,6 +74,18 @@ async def published(offer_id: int, version: int) -> dict | None:
     return row["snapshot"] if row else None
 
 
+async def published_terms(offers: list[dict]) -> dict[int, dict]:
+    """`published()` for many offers (dicts with their id and version) in one query; an offer never
+    published is absent."""
+    if not offers:
+        return {}
+    wanted = {(offer["id"], offer["version"]) for offer in offers}
+    rows = await OfferVersion.select(OfferVersion.offer, OfferVersion.version, OfferVersion.snapshot).where(
+        OfferVersion.offer.is_in(sorted({offer_id for offer_id, _version in wanted}))
+        & OfferVersion.version.is_in(sorted({version for _offer, version in wanted}))).output(load_json=True)
+    return {row["offer"]: row["snapshot"] for row in rows if (row["offer"], row["version"]) in wanted}
+
+
 async def publish(offer_id: int, by_user: int | None) -> int:
     """Open the offer for signing with a new frozen version; earlier signatures keep theirs."""
     async with write_transaction():
@@ -175,30 +187,32 @@ def _variable_units(terms: dict, days: list[date], quantities: dict[date, int]) 
     return sum(chosen)
 
 
-async def _tier_prices(offer_share_id: int) -> dict[str, int]:
-    rows = await OfferPrice.select(OfferPrice.tier, OfferPrice.price_cents).where(
-        OfferPrice.offer_share == offer_share_id)
-    return {row["tier"]: row["price_cents"] for row in rows}
-
-
 async def solidarity_pool(offer_id: int) -> dict[str, int]:
     """What solidarity-tier members pay above the standard price, and what reduced shares use of it."""
+    return (await solidarity_pools([offer_id]))[offer_id]
+
+
+async def solidarity_pools(offer_ids: list[int]) -> dict[int, dict[str, int]]:
+    """`solidarity_pool()` of each offer, in two queries whatever their number."""
     subscriptions = await Subscription.select(
-        Subscription.offer_share, Subscription.tier, Subscription.quantity, Subscription.deliveries,
-    ).where((Subscription.offer == offer_id) & (Subscription.status == "active")
+        Subscription.offer, Subscription.offer_share, Subscription.tier, Subscription.quantity, Subscription.deliveries,
+    ).where(Subscription.offer.is_in(list(offer_ids) or [-1]) & (Subscription.status == "active")
             & Subscription.tier.is_in(["reduced", "solidarity"]))
-    collected = used = 0
     prices: dict[int, dict[str, int]] = {}
+    if subscriptions:
+        for row in await OfferPrice.select(OfferPrice.offer_share, OfferPrice.tier, OfferPrice.price_cents).where(
+                OfferPrice.offer_share.is_in(sorted({sub["offer_share"] for sub in subscriptions}))):
+            prices.setdefault(row["offer_share"], {})[row["tier"]] = row["price_cents"]
+    pools = {offer_id: {"collected_cents": 0, "used_cents": 0} for offer_id in offer_ids}
     for sub in subscriptions:
-        if sub["offer_share"] not in prices:
-            prices[sub["offer_share"]] = await _tier_prices(sub["offer_share"])
-        tiers = prices[sub["offer_share"]]
+        tiers = prices.get(sub["offer_share"], {})
         units = sub["quantity"] * sub["deliveries"]
         if sub["tier"] == "solidarity":
-            collected += (tiers.get("solidarity", 0) - tiers.get("standard", 0)) * units
+            pools[sub["offer"]]["collected_cents"] += (tiers.get("solidarity", 0) - tiers.get("standard", 0)) * units
         else:
-            used += (tiers.get("standard", 0) - tiers.get("reduced", 0)) * units
-    return {"collected_cents": collected, "used_cents": used, "balance_cents": collected - used}
+            pools[sub["offer"]]["used_cents"] += (tiers.get("standard", 0) - tiers.get("reduced", 0)) * units
+    return {offer_id: {**pool, "balance_cents": pool["collected_cents"] - pool["used_cents"]}
+            for offer_id, pool in pools.items()}
 
 
 async def solidarity_covers(offer_id: int, extra_cents: int) -> bool:

@@ -34,31 +34,46 @@ async def offer_details(offer: dict) -> dict:
 
     Once published, members see the frozen terms of the current version (what they would sign);
     only the places left are live. A draft shows its terms as they stand, to those who manage it."""
-    places = {row["id"]: row for row in await OfferShare.select(
-        OfferShare.id, OfferShare.capacity, OfferShare.taken, OfferShare.share_type.name.as_alias("name"),
-        OfferShare.share_type.description.as_alias("description"),
+    return (await offers_details([offer]))[0]
+
+
+async def offers_details(offers: list[dict]) -> list[dict]:
+    """`offer_details()` of each offer, in three queries whatever their number (and more for a draft)."""
+    if not offers:
+        return []
+    ids = [offer["id"] for offer in offers]
+    places: dict[int, dict[int, dict]] = {}
+    for row in await OfferShare.select(
+        OfferShare.id, OfferShare.offer, OfferShare.capacity, OfferShare.taken,
+        OfferShare.share_type.name.as_alias("name"), OfferShare.share_type.description.as_alias("description"),
         OfferShare.share_type.price_parts.as_alias("price_parts"),
-    ).where(OfferShare.offer == offer["id"]).order_by(OfferShare.id)}
-    terms = await lifecycle.published(offer["id"], offer["version"]) if offer["status"] != "draft" else None
-    if terms is None:
-        terms = await lifecycle.offer_snapshot(offer["id"])
-    offer = {**offer, "charter": terms["charter"], "nature": terms["nature"],
-             "missed_delivery_rule": terms["missed_delivery_rule"],
-             "min_quantity_per_delivery": terms.get("min_quantity_per_delivery", 0),
-             "min_quantity_per_season": terms.get("min_quantity_per_season", 0)}
-    shares = []
-    for share in terms["shares"]:
-        live = places.get(share["id"], {"capacity": 0, "taken": 0, "description": "", "price_parts": "[]"})
-        # The composition is the share type's, live: it explains the price, it is not a signed term.
-        shares.append({"id": share["id"], "name": share["name"], "description": live["description"],
-                       "price_parts": price_parts.parse(live["price_parts"]),
-                       "prices": share["prices"], "capacity": live["capacity"],
-                       "places_left": max(0, live["capacity"] - live["taken"])})
-    plans = [{**plan, "first_due_on": date.fromisoformat(plan["first_due_on"])} for plan in terms["payment_plans"]]
-    farm_group = await Offer.select(Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
-                                    Offer.group.timezone.as_alias("timezone")).where(Offer.id == offer["id"]).first()
-    return {"offer": offer, "shares": shares, "deliveries": [date.fromisoformat(d) for d in terms["deliveries"]],
-            "plans": plans, **farm_group}
+    ).where(OfferShare.offer.is_in(ids)).order_by(OfferShare.id):
+        places.setdefault(row["offer"], {})[row["id"]] = row
+    published = await lifecycle.published_terms([offer for offer in offers if offer["status"] != "draft"])
+    names = {row["id"]: row for row in await Offer.select(
+        Offer.id, Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
+        Offer.group.timezone.as_alias("timezone")).where(Offer.id.is_in(ids))}
+    found = []
+    for offer in offers:
+        terms = published.get(offer["id"]) or await lifecycle.offer_snapshot(offer["id"])
+        live_places = places.get(offer["id"], {})
+        offer = {**offer, "charter": terms["charter"], "nature": terms["nature"],
+                 "missed_delivery_rule": terms["missed_delivery_rule"],
+                 "min_quantity_per_delivery": terms.get("min_quantity_per_delivery", 0),
+                 "min_quantity_per_season": terms.get("min_quantity_per_season", 0)}
+        shares = []
+        for share in terms["shares"]:
+            live = live_places.get(share["id"], {"capacity": 0, "taken": 0, "description": "", "price_parts": "[]"})
+            # The composition is the share type's, live: it explains the price, it is not a signed term.
+            shares.append({"id": share["id"], "name": share["name"], "description": live["description"],
+                           "price_parts": price_parts.parse(live["price_parts"]),
+                           "prices": share["prices"], "capacity": live["capacity"],
+                           "places_left": max(0, live["capacity"] - live["taken"])})
+        plans = [{**plan, "first_due_on": date.fromisoformat(plan["first_due_on"])} for plan in terms["payment_plans"]]
+        farm_group = {key: value for key, value in names[offer["id"]].items() if key != "id"}
+        found.append({"offer": offer, "shares": shares, "deliveries": [date.fromisoformat(d) for d in terms["deliveries"]],
+                      "plans": plans, **farm_group})
+    return found
 
 
 class ContractsController(Controller):
@@ -71,7 +86,7 @@ class ContractsController(Controller):
         query = Offer.select().where(Offer.group.is_in(list(group_ids) or [-1]) & (Offer.status == "open"))
         if group:
             query = query.where(Offer.group.slug == group)
-        offers = [await offer_details(offer) for offer in await query.order_by(Offer.starts_on)]
+        offers = await offers_details(await query.order_by(Offer.starts_on))
         mine = await Subscription.select(Subscription.id, Subscription.offer, Subscription.status).where(
             Subscription.household == principal.household_id) if principal.household_id else []
         held = {row["offer"]: row for row in mine if row["status"] in lifecycle.HOLDING}

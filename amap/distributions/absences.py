@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
@@ -55,6 +56,7 @@ class Declaration:
     collector_name: str = ""
 
 
+@cache
 def distribution_columns() -> tuple:
     """A distribution as `services.distribution_columns()` gives it, with the group's notice in hours."""
     return (*services.distribution_columns(), Distribution.group.absence_notice_hours.as_alias("notice_hours"))
@@ -235,7 +237,9 @@ async def take(absence_id: int, distribution: dict, household_id: int, now: date
         raise AbsenceError({"absence": _("This share is no longer offered: another member took it first.")})
 
 
+@cache
 def absence_columns() -> tuple:
+    """Built once, like services.distribution_columns()."""
     return (Absence.all_columns(), Absence.household.name.as_alias("household_name"),
             Absence.collector_household.name.as_alias("collector_household_name"),
             Absence.taken_by_household.name.as_alias("taken_by_name"))

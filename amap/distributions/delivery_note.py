@@ -9,8 +9,8 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from amap.distributions.announcements import offer_shares, units_due
-from amap.distributions.season import clean_items
+from amap.contracts.tables import OfferShare
+from amap.distributions.season import clean_items, holders, units_on
 from amap.distributions.split import format_quantity
 from amap.distributions.tables import Announcement, Delivery, Distribution
 from amap.farms.tables import Farm
@@ -24,23 +24,37 @@ def _localised(number: object) -> str:
     return text.replace(".", ",") if get_language() == "fr" else text
 
 
-async def delivery_lines(delivery: dict) -> dict:
-    """One delivery on the note: shares due by type and the announced items multiplied out."""
-    shares = await offer_shares(delivery["offer"])
-    due = await units_due(delivery["offer"], delivery["nature"] == "variable", delivery["due_on"])
-    announced = {row["offer_share"]: row for row in await Announcement.select(
-        Announcement.offer_share, Announcement.items, Announcement.published_at,
-    ).where(Announcement.delivery == delivery["id"]).output(load_json=True)}
-    lines = []
-    for share in shares:
-        units = due.get(share["id"], 0)
-        row = announced.get(share["id"])
-        items = [{"name": entry["name"], "unit": entry["unit"], "per_share": _localised(entry["quantity"]),
-                  "total": _localised(format_quantity(Decimal(str(entry["quantity"])) * units))}
-                 for entry in clean_items(row["items"] if row else [])]
-        lines.append({"id": share["id"], "name": share["name"], "units": units, "contents": items,
-                      "published": bool(row and row["published_at"])})
-    return {**delivery, "shares": lines, "units": sum(line["units"] for line in lines)}
+async def delivery_lines(deliveries: list[dict]) -> list[dict]:
+    """Each delivery on the note: shares due by type and the announced items multiplied out; in five
+    queries whatever the number of contracts delivered that day."""
+    offer_ids = sorted({delivery["offer"] for delivery in deliveries}) or [-1]
+    shares: dict[int, list[dict]] = {}
+    for share in await OfferShare.select(OfferShare.id, OfferShare.offer, OfferShare.share_type.name.as_alias("name")
+                                         ).where(OfferShare.offer.is_in(offer_ids)).order_by(OfferShare.id):
+        shares.setdefault(share["offer"], []).append(share)
+    subscriptions, quantities = await holders(offer_ids)
+    announced = {(row["delivery"], row["offer_share"]): row for row in await Announcement.select(
+        Announcement.delivery, Announcement.offer_share, Announcement.items, Announcement.published_at,
+    ).where(Announcement.delivery.is_in([d["id"] for d in deliveries] or [-1])).output(load_json=True)}
+    notes = []
+    for delivery in deliveries:
+        variable = delivery["nature"] == "variable"
+        due: dict[int, int] = {}
+        for subscription in subscriptions:
+            if subscription["offer"] == delivery["offer"]:
+                units = units_on(subscription, quantities.get(subscription["id"], {}), delivery["due_on"], variable)
+                due[subscription["offer_share"]] = due.get(subscription["offer_share"], 0) + units
+        lines = []
+        for share in shares.get(delivery["offer"], []):
+            units = due.get(share["id"], 0)
+            row = announced.get((delivery["id"], share["id"]))
+            items = [{"name": entry["name"], "unit": entry["unit"], "per_share": _localised(entry["quantity"]),
+                      "total": _localised(format_quantity(Decimal(str(entry["quantity"])) * units))}
+                     for entry in clean_items(row["items"] if row else [])]
+            lines.append({"id": share["id"], "name": share["name"], "units": units, "contents": items,
+                          "published": bool(row and row["published_at"])})
+        notes.append({**delivery, "shares": lines, "units": sum(line["units"] for line in lines)})
+    return notes
 
 
 class DeliveryNoteController(Controller):
@@ -73,7 +87,7 @@ class DeliveryNoteController(Controller):
             Delivery.offer.farm.as_alias("farm"), Delivery.offer.farm.name.as_alias("farm_name"),
         ).where(where).order_by(Delivery.offer.farm.name).order_by(Delivery.offer.name).order_by(Delivery.due_on)
         farms: dict[int, dict] = {}
-        for delivery in deliveries:
+        for delivery in await delivery_lines(deliveries):
             note = farms.setdefault(delivery["farm"], {"name": delivery["farm_name"], "deliveries": []})
-            note["deliveries"].append(await delivery_lines(delivery))
+            note["deliveries"].append(delivery)
         return page(request, "distributions/delivery_note.html", distribution=distribution, farms=list(farms.values()))

@@ -8,16 +8,18 @@ import logging
 from datetime import date
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from amap.accounts.search import household_matches
 from amap.audit import log as audit
 from amap.contracts.access import managed_offer
 from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.tables import Offer, Subscription
 from amap.distributions.ledger import STATUSES, load_ledger
-from amap.distributions.season import OUTCOMES
+from amap.distributions.season import HOLDING_STATUSES, OUTCOMES
 from amap.distributions.tables import LedgerEntry
+from amap.lib import pagination
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import format_date, local_today
 from amap.lib.db import write_transaction
@@ -83,11 +85,26 @@ class OfferLedgerController(Controller):
             Offer.group.name.as_alias("group_name"), Offer.group.timezone.as_alias("timezone"),
         ).where(Offer.id == offer_id).first()
 
-    async def _render(self, request: Request, offer: dict, *, form: Form | None = None,
-                      status_code: int = 200) -> Template:
+    async def _render(self, request: Request, offer: dict, *, form: Form | None = None, q: str = "",
+                      number: int = 1, status_code: int = 200) -> Template:
+        """The contract's figures over every household; the households' table a page at a time, searched."""
         today = local_today(offer["timezone"])
         ledger = await load_ledger(offer, today)
-        return page(request, "distributions/ledger.html", status_code=status_code, offer=offer, ledger=ledger,
+        # The table's page is chosen in SQL (the same subscriptions `load_ledger` reads), then shown
+        # from the ledger computed for all of them, whose totals the figures above need anyway.
+        condition = ((Subscription.offer == offer["id"]) & Subscription.status.is_in(list(HOLDING_STATUSES))
+                     & Subscription.first_delivery_on.is_not_null())
+        if q:
+            of_offer = Subscription.select(Subscription.household).where(Subscription.offer == offer["id"])
+            condition &= household_matches(Subscription.household, q, of_offer)
+        pages = pagination.pager(request, number, await Subscription.count().where(condition), keep={"q": q},
+                                 path=f"/offers/{offer['id']}/ledger")
+        shown = [row["id"] for row in await Subscription.select(Subscription.id).where(condition).order_by(
+            Subscription.household.name).order_by(Subscription.id).limit(pages.size).offset(pages.offset)]
+        by_id = {item.subscription["id"]: item for item in ledger.subscriptions}
+        return page(request, "distributions/ledger.html", block=pagination.list_block(
+            request, "ledger-households", "ledger_households"), status_code=status_code, offer=offer, ledger=ledger,
+                    households=[by_id[i] for i in shown if i in by_id], pager=pages, q=q,
                     chart=ledger.chart(), today=today, statuses=STATUSES, outcomes=OUTCOMES, tiers=TIER_LABELS,
                     may_compensate=current(request).coordinates(offer["group"]), form=form or Form(),
                     quantity_text=quantity_text,
@@ -102,8 +119,11 @@ class OfferLedgerController(Controller):
                                    key=lambda entry: (entry["recorded_at"], entry["id"])))
 
     @get("", name="offer_ledger")
-    async def show(self, request: Request, offer_id: FromPath[int]) -> Template:
-        return await self._render(request, await self._offer(request, offer_id))
+    async def show(self, request: Request, offer_id: FromPath[int], q: FromQuery[str] = "",
+                   page_number: pagination.PageQuery = None) -> Template:
+        """?q= finds households by name or e-mail; the table shows 50 of them a page (?page=)."""
+        q, number = pagination.search_term(q), pagination.page_number(page_number)
+        return await self._render(request, await self._offer(request, offer_id), q=q, number=number)
 
     @post("/entries")
     async def compensate(self, request: Request, offer_id: FromPath[int]) -> Template | Redirect:

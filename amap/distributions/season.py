@@ -147,17 +147,20 @@ async def offer_calendar(offer_id: int) -> list[CalendarDay]:
     return calendar_days(dates, await delivery_records(offer_id))
 
 
-async def holders(offer_id: int, subscription_id: int | None = None) -> tuple[list[dict], dict[int, dict[date, int]]]:
-    """The subscriptions that hold or held a place, with household and share names, and the per-date
-    quantities of each (variable contracts): two queries."""
-    where = ((Subscription.offer == offer_id) & Subscription.status.is_in(list(HOLDING_STATUSES))
+async def holders(offer_id: int | list[int], subscription_id: int | None = None
+                  ) -> tuple[list[dict], dict[int, dict[date, int]]]:
+    """The subscriptions that hold or held a place in the offer (or offers), with household and share
+    names, and the per-date quantities of each (variable contracts): two queries."""
+    offer_ids = offer_id if isinstance(offer_id, list) else [offer_id]
+    where = (Subscription.offer.is_in(offer_ids or [-1]) & Subscription.status.is_in(list(HOLDING_STATUSES))
              & Subscription.first_delivery_on.is_not_null())
-    quantity_where = SubscriptionQuantity.subscription.offer == offer_id
+    quantity_where = SubscriptionQuantity.subscription.offer.is_in(offer_ids or [-1])
     if subscription_id is not None:
         where &= Subscription.id == subscription_id
         quantity_where &= SubscriptionQuantity.subscription == subscription_id
     subscriptions = await Subscription.select(
-        Subscription.id, Subscription.household, Subscription.household.name.as_alias("household_name"),
+        Subscription.id, Subscription.offer, Subscription.household,
+        Subscription.household.name.as_alias("household_name"),
         Subscription.co_household.name.as_alias("co_household_name"), Subscription.offer_share,
         Subscription.offer_share.share_type.name.as_alias("share_name"), Subscription.tier, Subscription.quantity,
         Subscription.status, Subscription.price_cents, Subscription.first_delivery_on, Subscription.ended_on,

@@ -8,6 +8,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from amap.contracts.tables import OfferDelivery, Subscription, SubscriptionQuantity
 from amap.distributions.tables import Announcement, Delivery, Distribution, DistributionChange
@@ -43,11 +44,26 @@ class Collection:
     (listed when asked for with `include_other_weeks`)."""
 
 
+@cache
 def distribution_columns() -> tuple:
-    """A distribution with its place and group, as the pages, the feed and the API show it."""
+    """A distribution with its place and group, as the pages, the feed and the API show it.
+
+    Built once: each `Table.fk.column` (and `as_alias`) makes Piccolo copy the joined table's columns,
+    which cost a sign-off sheet thousands of copies a request. The columns are never changed after."""
     return (Distribution.all_columns(), Distribution.place.name.as_alias("place_name"),
             Distribution.place.address.as_alias("place_address"), Distribution.group.name.as_alias("group_name"),
             Distribution.group.slug.as_alias("group_slug"), Distribution.group.timezone.as_alias("timezone"))
+
+
+@cache
+def _delivery_columns() -> tuple:
+    """deliveries_of's columns, its two sort columns and a catch-up's day (built once, see above)."""
+    return ((Delivery.all_columns(), Delivery.offer.name.as_alias("offer_name"), Delivery.offer.farm.as_alias("farm"),
+             Delivery.offer.farm.name.as_alias("farm_name"), Delivery.offer.farm.slug.as_alias("farm_slug"),
+             Delivery.offer.nature.as_alias("nature"),
+             Delivery.offer.missed_delivery_rule.as_alias("missed_delivery_rule"),
+             Delivery.catch_up_for.due_on.as_alias("catch_up_of_on")),
+            Delivery.offer.farm.name, Delivery.offer.name, Delivery.distribution.held_on.as_alias("held_on"))
 
 
 async def deliveries_of(distribution_ids: Sequence[int]) -> list[dict]:
@@ -55,20 +71,14 @@ async def deliveries_of(distribution_ids: Sequence[int]) -> list[dict]:
     it makes up (`catch_up_of_on`) or the one that makes it up (`caught_up_on`, `caught_up_at`)."""
     if not distribution_ids:
         return []
-    rows = await Delivery.select(
-        Delivery.all_columns(), Delivery.offer.name.as_alias("offer_name"), Delivery.offer.farm.as_alias("farm"),
-        Delivery.offer.farm.name.as_alias("farm_name"), Delivery.offer.farm.slug.as_alias("farm_slug"),
-        Delivery.offer.nature.as_alias("nature"),
-        Delivery.offer.missed_delivery_rule.as_alias("missed_delivery_rule"),
-        Delivery.catch_up_for.due_on.as_alias("catch_up_of_on"),
-    ).where(Delivery.distribution.is_in(list(distribution_ids))).order_by(Delivery.offer.farm.name).order_by(
-        Delivery.offer.name).order_by(Delivery.id)
+    columns, farm_name, offer_name, held_on = _delivery_columns()
+    rows = await Delivery.select(*columns).where(Delivery.distribution.is_in(list(distribution_ids))).order_by(
+        farm_name).order_by(offer_name).order_by(Delivery.id)
     made_up = {}
     cancelled = [row["id"] for row in rows if row["outcome"] == "cancelled"]
     if cancelled:
         made_up = {row["catch_up_for"]: row for row in await Delivery.select(
-            Delivery.catch_up_for, Delivery.distribution, Delivery.distribution.held_on.as_alias("held_on"),
-        ).where(Delivery.catch_up_for.is_in(cancelled))}
+            Delivery.catch_up_for, Delivery.distribution, held_on).where(Delivery.catch_up_for.is_in(cancelled))}
     for row in rows:
         catch_up = made_up.get(row["id"])
         row["caught_up_on"] = catch_up["held_on"] if catch_up else None
@@ -76,17 +86,26 @@ async def deliveries_of(distribution_ids: Sequence[int]) -> list[dict]:
     return rows
 
 
+@cache
+def _change_columns() -> tuple:
+    return DistributionChange.all_columns(), DistributionChange.changed_by.name.as_alias("changed_by_name")
+
+
 async def changes_of(distribution_ids: Sequence[int]) -> dict[int, list[dict]]:
     """The recorded exceptions of each distribution, oldest first."""
     if not distribution_ids:
         return {}
     changes: dict[int, list[dict]] = {}
-    for row in await DistributionChange.select(
-        DistributionChange.all_columns(), DistributionChange.changed_by.name.as_alias("changed_by_name"),
-    ).where(DistributionChange.distribution.is_in(list(distribution_ids))).order_by(
+    for row in await DistributionChange.select(*_change_columns()).where(
+            DistributionChange.distribution.is_in(list(distribution_ids))).order_by(
             DistributionChange.changed_at).order_by(DistributionChange.id):
         changes.setdefault(row["distribution"], []).append(row)
     return changes
+
+
+@cache
+def _announcement_columns() -> tuple:
+    return Announcement.all_columns(), Announcement.offer_share.share_type.name.as_alias("share_name")
 
 
 async def announcements_of(delivery_ids: Sequence[int]) -> dict[int, list[dict]]:
@@ -94,12 +113,22 @@ async def announcements_of(delivery_ids: Sequence[int]) -> dict[int, list[dict]]
     if not delivery_ids:
         return {}
     found: dict[int, list[dict]] = {}
-    for row in await Announcement.select(
-        Announcement.all_columns(), Announcement.offer_share.share_type.name.as_alias("share_name"),
-    ).where(Announcement.delivery.is_in(list(delivery_ids)) & Announcement.published_at.is_not_null()).order_by(
+    for row in await Announcement.select(*_announcement_columns()).where(
+            Announcement.delivery.is_in(list(delivery_ids)) & Announcement.published_at.is_not_null()).order_by(
             Announcement.offer_share).output(load_json=True):
         found.setdefault(row["delivery"], []).append(row)
     return found
+
+
+@cache
+def _collection_columns() -> tuple[tuple, tuple]:
+    return ((Delivery.id, Delivery.offer, Delivery.distribution, Delivery.due_on, Delivery.outcome,
+             Delivery.catch_up_for, Delivery.catch_up_for.due_on.as_alias("catch_up_of_on"),
+             Delivery.offer.name.as_alias("offer_name"), Delivery.offer.farm.name.as_alias("farm_name")),
+            (Subscription.id, Subscription.offer, Subscription.household, Subscription.co_household,
+             Subscription.sharing, Subscription.quantity, Subscription.offer_share, Subscription.first_delivery_on,
+             Subscription.ended_on, Subscription.offer.nature.as_alias("nature"),
+             Subscription.offer_share.share_type.name.as_alias("share_name")))
 
 
 async def collections(distribution_ids: Sequence[int], household_ids: Iterable[int] | None = None, *,
@@ -117,20 +146,14 @@ async def collections(distribution_ids: Sequence[int], household_ids: Iterable[i
     households = None if household_ids is None else set(household_ids)
     if not distribution_ids or households == set():
         return []
-    deliveries = await Delivery.select(
-        Delivery.id, Delivery.offer, Delivery.distribution, Delivery.due_on, Delivery.outcome, Delivery.catch_up_for,
-        Delivery.catch_up_for.due_on.as_alias("catch_up_of_on"), Delivery.offer.name.as_alias("offer_name"),
-        Delivery.offer.farm.name.as_alias("farm_name"),
-    ).where(Delivery.distribution.is_in(list(distribution_ids)))
+    delivery_columns, subscription_columns = _collection_columns()
+    deliveries = await Delivery.select(*delivery_columns).where(Delivery.distribution.is_in(list(distribution_ids)))
     if not deliveries:
         return []
     offers = sorted({d["offer"] for d in deliveries})
-    query = Subscription.select(
-        Subscription.id, Subscription.offer, Subscription.household, Subscription.co_household, Subscription.sharing,
-        Subscription.quantity, Subscription.offer_share, Subscription.first_delivery_on, Subscription.ended_on,
-        Subscription.offer.nature.as_alias("nature"), Subscription.offer_share.share_type.name.as_alias("share_name"),
-    ).where(Subscription.offer.is_in(offers) & Subscription.status.is_in(list(COLLECTING))
-            & Subscription.first_delivery_on.is_not_null())
+    query = Subscription.select(*subscription_columns).where(
+        Subscription.offer.is_in(offers) & Subscription.status.is_in(list(COLLECTING))
+        & Subscription.first_delivery_on.is_not_null())
     if households is not None:
         wanted = sorted(households)
         query = query.where(Subscription.household.is_in(wanted) | Subscription.co_household.is_in(wanted))

@@ -12,7 +12,9 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 from uuid import uuid4
 
@@ -21,6 +23,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from amap.accounts.tables import Household
 from amap.audit import log as audit
@@ -34,16 +37,20 @@ from amap.lib.dates import local_today
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _
+from amap.lib.templating import colon
 from amap.lib.web import form_data, notice, page, see_other
 
 TEMPLATE = "distributions/sheet.html"
 FATES = ("donated", "kept")
 EVENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 WORKER = Path(__file__).resolve().parents[2] / "static" / "sw-sheet.js"
+CLOSED_BY = Distribution.closed_by.name.as_alias("closed_by_name")  # built once, like distribution_columns()
 
 
 def folded(text: str) -> str:
     """Lowercase without accents, so that "heloise" finds "Héloïse" (static/js/sheet.js does the same)."""
+    if text.isascii():  # most names: nothing to take off (the sheet folds every name twice)
+        return text.casefold()
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
@@ -88,7 +95,7 @@ class Line:
     shared_with: list[tuple[int, str]] = field(default_factory=list)  # a contract held together, on the other line
     state: str = "open"
 
-    @property
+    @cached_property
     def expected(self) -> bool:
         """Someone collects this household's shares here (itself, a named person, a taker, or
         nobody yet for an offered share), or an order waits for it: the line has a tick box.
@@ -103,6 +110,11 @@ class Line:
             item for extra in self.extras for item in extra.items]
 
     @property
+    def things_text(self) -> str:
+        """The things, as the closing form lists them: "Panier complet × 1, 6 œufs × 2"."""
+        return ", ".join(f"{name} × {quantity}" for name, quantity in self.things)
+
+    @cached_property
     def search(self) -> str:
         names = [self.name, self.collected_by, *(name for _id, name in self.collects_for)]
         return folded(" ".join(name for name in names if name))
@@ -268,6 +280,17 @@ async def close(distribution_id: int, fates: dict[int, str], user_id: int) -> bo
     return True
 
 
+def sheet_words() -> SimpleNamespace:
+    """The words every line of the sheet repeats, translated once per page: a gettext call in Jinja
+    costs microseconds, and a 300-household sheet made thousands. Markup, with placeholders, as the
+    template's own `_()` gives them (`words.tick % {"household": name}` escapes the name)."""
+    return SimpleNamespace(
+        collected=Markup(_("collected")), waiting=Markup(_("waiting for the network")),
+        donated=Markup(_("donated")), kept=Markup(_("kept")), kept_for_household=Markup(_("kept for the household")),
+        collect=Markup(_("Collected")), undo=Markup(_("Undo")), tick=Markup(_("%(household)s collected")),
+        undo_tick=Markup(_("Undo the tick of %(household)s")), colon=colon())
+
+
 def wants_fragment(request: Request) -> bool:
     return (request.headers.get("hx-request") == "true" and not request.headers.get("hx-boosted")
             and not request.headers.get("hx-history-restore-request"))
@@ -286,9 +309,8 @@ class SheetController(Controller):
     guards = [requires_coordinator]
 
     async def _distribution(self, request: Request, distribution_id: int) -> dict:
-        distribution = await Distribution.select(
-            *distribution_columns(), Distribution.closed_by.name.as_alias("closed_by_name"),
-        ).where(Distribution.id == distribution_id).first()
+        distribution = await Distribution.select(*distribution_columns(), CLOSED_BY).where(
+            Distribution.id == distribution_id).first()
         ensure(distribution is not None and current(request).coordinates(distribution["group"]))
         return distribution
 
@@ -296,7 +318,7 @@ class SheetController(Controller):
         wanted = folded(q.strip())
         return {"distribution": distribution, "sheet": sheet, "counts": sheet.counts, "q": q, "oob": False,
                 "lines": [line for line in sheet.lines if wanted in line.search],
-                "close_form": close_form or Form()}
+                "close_form": close_form or Form(), "words": sheet_words(), "printed": False}
 
     @get("/sheet", name="current_sheet")
     async def current_sheet(self, request: Request, group: FromQuery[str | None] = None) -> Redirect:

@@ -13,13 +13,14 @@ from babel.support import LazyProxy
 
 from amap.contracts.tables import Subscription
 from amap.distributions.services import deliveries_of
-from amap.distributions.tables import Distribution
+from amap.distributions.tables import Delivery, Distribution
 from amap.exports.sheet import DATE, INTEGER, MOMENT, MONEY, YES_NO, Column, Sheet
 from amap.groups.committee import member_households
+from amap.groups.tables import Membership
 from amap.lib.i18n import _, _l
 from amap.orders.picking import order_lines, picking
 from amap.orders.settlement import paid_by_order
-from amap.orders.tables import Order
+from amap.orders.tables import Order, OrderLine
 from amap.payments import exports as offer_exports
 from amap.payments import services as payments
 from amap.payments.tables import Payment
@@ -174,21 +175,62 @@ async def window_orders(window: dict, timezone: str) -> Sheet:
                         for stop in figures["stops"] for order in stop["orders"]], timezone)
 
 
+# How many lines each sheet has, counted by the database (the exports page shows them all at once).
+
+async def count_members(group: dict) -> int:
+    return await Membership.count().where(Membership.group == group["id"])
+
+
+async def count_subscriptions(group: dict) -> int:
+    return await Subscription.count().where(
+        (Subscription.offer.group == group["id"]) & Subscription.status.is_in(list(payments.LISTED))
+        & Subscription.first_delivery_on.is_not_null())
+
+
+async def count_payments(group: dict) -> int:
+    return await Payment.count().where(Payment.subscription.offer.group == group["id"])
+
+
+async def count_distributions(group: dict) -> int:
+    """A line per delivery, and one for each day without any."""
+    deliveries = await Delivery.count().where(Delivery.distribution.group == group["id"])
+    empty_days = await Distribution.count().where(
+        (Distribution.group == group["id"]) & Distribution.id.not_in(Delivery.select(Delivery.distribution).where(
+            Delivery.distribution.group == group["id"])))
+    return deliveries + empty_days
+
+
+async def count_roster(group: dict) -> int:
+    return await Slot.count().where((Slot.group == group["id"]) & is_live())
+
+
+async def count_orders(group: dict) -> int:
+    return await OrderLine.count().where((OrderLine.order.stop.group == group["id"]) & (OrderLine.quantity > 0))
+
+
 @dataclass(frozen=True)
 class Dataset:
     name: str
     """In the address and the file name: /committee/tilleuls/exports/members.xlsx."""
+    title: LazyProxy
+    """The sheet's title, as its `build` names it."""
     description: LazyProxy
     build: Callable[[dict, date], Awaitable[Sheet]]
+    count: Callable[[dict], Awaitable[int]]
+    """Its number of lines, without building it."""
 
 
 DATASETS = {dataset.name: dataset for dataset in (
-    Dataset("members", _l("Member households: adults, e-mail addresses, phones, status, membership fee."), members),
-    Dataset("subscriptions", _l("Every contract signed, with its total, what was received and what is overdue."),
-            subscriptions),
-    Dataset("payments", _l("Every payment recorded for the contracts, corrections included."), payments_received),
-    Dataset("distributions", _l("Distribution days, each contract's delivery and how it went."), distributions),
-    Dataset("roster", _l("Each shift, who holds it and the places still free."), roster),
-    Dataset("orders", _l("One-off orders delivered at the group's distributions, product by product."), orders),
+    Dataset("members", _l("Members"), _l("Member households: adults, e-mail addresses, phones, status, membership fee."), members,
+            count_members),
+    Dataset("subscriptions", _l("Subscriptions"), _l("Every contract signed, with its total, what was received and what is overdue."),
+            subscriptions, count_subscriptions),
+    Dataset("payments", _l("Payments"), _l("Every payment recorded for the contracts, corrections included."), payments_received,
+            count_payments),
+    Dataset("distributions", _l("Distributions"), _l("Distribution days, each contract's delivery and how it went."), distributions,
+            count_distributions),
+    Dataset("roster", _l("Roster"), _l("Each shift, who holds it and the places still free."), roster, count_roster),
+    Dataset("orders", _l("Orders"), _l("One-off orders delivered at the group's distributions, product by product."), orders,
+            count_orders),
 )}
 """The committee's exports, in the order of the page."""

@@ -5,12 +5,17 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from piccolo.query import OrderByRaw
+from piccolo.query.methods.select import Count
 
+from amap.accounts.search import household_matches
 from amap.accounts.tables import User
 from amap.groups import services
 from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
+from amap.lib import pagination
 from amap.lib.access import Principal, current, ensure, requires_coordinator
 from amap.lib.dates import local_today, weekday_name
+from amap.lib.db import utcnow
 from amap.lib.forms import Form
 from amap.lib.i18n import LANGUAGES, _, get_language
 from amap.lib.security import token_digest
@@ -39,23 +44,66 @@ async def chosen_group(principal: Principal, slug: str | None) -> tuple[dict, li
     return group, groups
 
 
-async def member_households(group_id: int) -> list[dict]:
-    memberships = await Membership.select(
-        Membership.id, Membership.status, Membership.created_at, Membership.household, Membership.fee_cents,
-        Membership.fee_received_on,
-        Membership.household.name.as_alias("household_name"),
-    ).where(Membership.group == group_id).order_by(Membership.household.name)
-    household_ids = [m["household"] for m in memberships]
+MEMBER_LIST = "member-list"  # the element the list's search box and pages swap
+OPEN_INVITATIONS_SHOWN = 50  # the latest ones; the others still work
+
+
+def _members(group_id: int):
+    return Membership.select(Membership.household).where(Membership.group == group_id)
+
+
+def members_where(group_id: int, q: str = ""):
+    """The group's memberships, those of households matching the search when there is one."""
+    where = Membership.group == group_id
+    if q:
+        where &= household_matches(Membership.household, q, _members(group_id))
+    return where
+
+
+async def member_counts(group_id: int) -> dict[str, int]:
+    """Households by membership status, for the whole group (one query)."""
+    rows = await Membership.select(Membership.status, Count(Membership.id, alias="count")).where(
+        Membership.group == group_id).group_by(Membership.status)
+    counts = dict.fromkeys(MEMBERSHIP_STATUSES, 0)
+    counts.update({row["status"]: row["count"] for row in rows})
+    return counts
+
+
+async def with_adults(memberships: list[dict]) -> list[dict]:
+    """Each membership with its household's active adults, in one query."""
     adults: dict[int, list[dict]] = {}
-    if household_ids:
+    if memberships:
         for user in await User.select(User.id, User.name, User.email, User.phone, User.household).where(
-            User.household.is_in(household_ids) & (User.is_active == True)  # noqa: E712
+            User.household.is_in([m["household"] for m in memberships]) & (User.is_active == True)  # noqa: E712
         ).order_by(User.id):
             adults.setdefault(user["household"], []).append(user)
     for membership in memberships:
         membership["adults"] = adults.get(membership["household"], [])
-    # Households waiting for an answer come first: they are what the committee has to act on.
-    return sorted(memberships, key=lambda m: MEMBERSHIP_STATUSES.index(m["status"]))
+    return memberships
+
+
+def _membership_columns() -> list:
+    return [Membership.id, Membership.status, Membership.created_at, Membership.household, Membership.fee_cents,
+            Membership.fee_received_on, Membership.household.name.as_alias("household_name")]
+
+
+async def member_households(group_id: int, q: str = "", *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """The group's households with their adults, or one page of them. Households waiting for an
+    answer come first (they are what the committee has to act on), then the members, then those who left."""
+    query = Membership.select(*_membership_columns()).where(members_where(group_id, q)).order_by(
+        OrderByRaw("CASE \"membership\".\"status\" WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END")
+    ).order_by(Membership.household.name).order_by(Membership.id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return await with_adults(await query)
+
+
+async def member_household(group_id: int, membership_id: int) -> dict:
+    """One of the group's households with its adults (a row of the list)."""
+    found = await Membership.select(*_membership_columns()).where(
+        (Membership.group == group_id) & (Membership.id == membership_id)).first()
+    ensure(found is not None)
+    return (await with_adults([found]))[0]
 
 
 class CommitteeController(Controller):
@@ -63,24 +111,34 @@ class CommitteeController(Controller):
     guards = [requires_coordinator]
 
     async def _render(self, request: Request, slug: str | None, *, invite_form: Form | None = None,
+                      committee_form: Form | None = None, q: str = "", number: int = 1,
                       status_code: int = 200) -> Template:
         group, groups = await chosen_group(current(request), slug)
-        members = await member_households(group["id"])
-        committee = await Coordinator.select(
-            Coordinator.id, Coordinator.title, Coordinator.granted_at, Coordinator.user.name.as_alias("name"),
-            Coordinator.user.email.as_alias("email"), Coordinator.user.phone.as_alias("phone"),
-        ).where((Coordinator.group == group["id"]) & Coordinator.ended_at.is_null()).order_by(Coordinator.granted_at)
-        invitations = await Invitation.select(Invitation.email, Invitation.created_at, Invitation.expires_at).where(
-            (Invitation.group == group["id"]) & Invitation.accepted_at.is_null()
-        ).order_by(Invitation.created_at, ascending=False)
-        counts = {status: sum(1 for m in members if m["status"] == status) for status in MEMBERSHIP_STATUSES}
-        return page(request, "groups/committee.html", status_code=status_code, group=group, groups=groups,
-                    members=members, committee=committee, invitations=invitations, counts=counts,
-                    invite_form=invite_form or Form())
+        counts = await member_counts(group["id"])
+        found = await Membership.count().where(members_where(group["id"], q)) if q else sum(counts.values())
+        pages = pagination.pager(request, number, found, keep={"group": group["slug"], "q": q}, path="/committee")
+        members = await member_households(group["id"], q, limit=pages.size, offset=pages.offset)
+        block = pagination.list_block(request, MEMBER_LIST, "member_list")
+        context = {"group": group, "groups": groups, "members": members, "pager": pages, "q": q, "counts": counts}
+        if block is None:  # the whole page: the committee and the open invitations too
+            context["committee"] = await Coordinator.select(
+                Coordinator.id, Coordinator.title, Coordinator.granted_at, Coordinator.user.name.as_alias("name"),
+                Coordinator.user.email.as_alias("email"), Coordinator.user.phone.as_alias("phone"),
+            ).where((Coordinator.group == group["id"]) & Coordinator.ended_at.is_null()).order_by(Coordinator.granted_at)
+            context["invitations"] = await Invitation.select(
+                Invitation.email, Invitation.created_at, Invitation.expires_at,
+            ).where((Invitation.group == group["id"]) & Invitation.accepted_at.is_null()
+                    & (Invitation.expires_at > utcnow())).order_by(Invitation.created_at, ascending=False).limit(
+                OPEN_INVITATIONS_SHOWN)
+        return page(request, "groups/committee.html", block=block, status_code=status_code,
+                    invite_form=invite_form or Form(), committee_form=committee_form or Form(), **context)
 
     @get("", name="committee")
-    async def show(self, request: Request, group: FromQuery[str | None] = None) -> Template:
-        return await self._render(request, group)
+    async def show(self, request: Request, group: FromQuery[str | None] = None, q: FromQuery[str] = "",
+                   page_number: pagination.PageQuery = None) -> Template:
+        """The group's households, 50 a page, searched by a household's name or an adult's name or e-mail."""
+        return await self._render(request, group, q=pagination.search_term(q),
+                                  number=pagination.page_number(page_number))
 
     @post("/{slug:str}/invite")
     async def invite(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
@@ -104,7 +162,7 @@ class CommitteeController(Controller):
         status = form.choice("status", MEMBERSHIP_STATUSES)
         ensure(form.ok and await services.set_membership_status(membership_id, group["id"], status, current(request).id))
         if request.headers.get("hx-request") == "true":
-            member = next(m for m in await member_households(group["id"]) if m["id"] == membership_id)
+            member = await member_household(group["id"], membership_id)
             # The counts above the table refresh themselves on this event.
             return page(request, "groups/committee.html", block="member_row", group=group, member=member,
                         headers={"HX-Trigger": "membership-changed"})
@@ -120,15 +178,21 @@ class CommitteeController(Controller):
         return see_other(f"/committee?group={slug}")
 
     @post("/{slug:str}/coordinators")
-    async def appoint(self, request: Request, slug: FromPath[str]) -> Redirect:
+    async def appoint(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        """Add an adult of an active household of the group, named by their e-mail address."""
         group, _groups = await chosen_group(current(request), slug)
         form = Form(await form_data(request))
-        user_id = form.integer("user_id", minimum=1, maximum=2**31 - 1)
+        email = form.email("member_email")
         title = form.text("title", required=False, max_length=100)
-        member_user_ids = {a["id"] for m in await member_households(group["id"]) if m["status"] == "active"
-                           for a in m["adults"]}
-        ensure(form.ok and user_id in member_user_ids)
-        await services.appoint_coordinator(group["id"], user_id, current(request).id, title)
+        member = await User.select(User.id).where(
+            (User.email == email.lower()) & (User.is_active == True)  # noqa: E712
+            & User.household.is_in(Membership.select(Membership.household).where(
+                (Membership.group == group["id"]) & (Membership.status == "active")))).first() if form.ok else None
+        if form.ok and member is None:
+            form.error("member_email", _("Enter the e-mail address of an adult of a member household of the group."))
+        if not form.ok:
+            return await self._render(request, slug, committee_form=form, status_code=400)
+        await services.appoint_coordinator(group["id"], member["id"], current(request).id, title)
         notice(request, _("The committee is updated."))
         return see_other(f"/committee?group={slug}")
 

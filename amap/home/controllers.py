@@ -11,7 +11,7 @@ from litestar.response import Response, Template
 
 from amap.accounts.tables import Household, User
 from amap.contracts.lifecycle import TIER_LABELS
-from amap.contracts.member import offer_details
+from amap.contracts.member import offers_details
 from amap.contracts.tables import Offer, Subscription
 from amap.distributions import services as distributions
 from amap.distributions.pages import announcement_view, describe_change
@@ -24,7 +24,8 @@ from amap.lib.db import database_ok, utcnow
 from amap.lib.web import page
 from amap.network.directory import all_networks
 from amap.orders import reads as orders
-from amap.payments.services import balances
+from amap.payments.listing import BALANCES
+from amap.payments.services import Balance
 from amap.roster.signups import obligations, shifts_of
 
 
@@ -38,8 +39,8 @@ async def group_page_context(group: dict) -> dict:
     if supplies:
         farms = await Farm.select().where(Farm.id.is_in([row["farm"] for row in supplies])).order_by(Farm.name)
     households = await Membership.count().where((Membership.group == group["id"]) & (Membership.status == "active"))
-    offers = [await offer_details(offer) for offer in await Offer.select().where(
-        (Offer.group == group["id"]) & (Offer.status == "open")).order_by(Offer.starts_on)]
+    offers = await offers_details(await Offer.select().where(
+        (Offer.group == group["id"]) & (Offer.status == "open")).order_by(Offer.starts_on))
     return {"group": group, "places": places, "farms": farms, "household_count": households, "offers": offers,
             "tiers": TIER_LABELS}
 
@@ -48,14 +49,16 @@ async def my_contracts(household_id: int | None, today) -> list[dict]:
     """The household's current contracts (its own and those it shares), with their balances."""
     if household_id is None:
         return []
-    rows = await Subscription.select(
-        Subscription.id, Subscription.status, Subscription.total_cents, Subscription.offer.name.as_alias("offer_name"),
-        Subscription.offer.farm.name.as_alias("farm_name"),
-    ).where(((Subscription.household == household_id) | (Subscription.co_household == household_id))
-            & Subscription.status.is_in(["active", "waiting"])).order_by(Subscription.offer.starts_on)
-    owed = await balances([row["id"] for row in rows], today)
+    # One query: payments.listing's balances (the rule of payments.services.balances, in SQL).
+    condition = (((Subscription.household == household_id) | (Subscription.co_household == household_id))
+                 & Subscription.status.is_in(["active", "waiting"]))
+    rows = await Subscription.raw(BALANCES + """
+        SELECT balance.id, balance.status, balance.total_cents, offer.name AS offer_name, farm.name AS farm_name,
+          balance.expected_cents, balance.due_cents, balance.received_cents
+        FROM balance JOIN offer ON offer.id = balance.offer JOIN farm ON farm.id = offer.farm
+        ORDER BY offer.starts_on, balance.id""", today, condition.querystring)
     for row in rows:
-        row["balance"] = owed[row["id"]]
+        row["balance"] = Balance(row.pop("expected_cents"), row.pop("due_cents"), row.pop("received_cents"))
     return rows
 
 

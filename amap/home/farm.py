@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from amap.contracts.offers import farm_offers, farm_share_types
+from amap.contracts.tables import Subscription
 from amap.distributions.tables import Delivery
 from amap.farms.access import chosen_farm, my_farms
 from amap.farms.tables import Farm, Farmer, FarmSupply
@@ -17,9 +21,93 @@ from amap.lib.forms import Form
 from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
 from amap.orders.windows import farm_windows, state
-from amap.payments.services import farm_overview
+from amap.payments.listing import totals_by_offer
+from amap.payments.services import LISTED, Month, month_of, next_month, recent_offers
 
 PROFILE_FIELDS = ("name", "production", "description", "address", "practices")
+
+
+# The farm's money by day, added up by the database; each {} is the listed subscriptions' condition. The
+# sums are cast: PostgreSQL adds bigints up into numeric, which Python reads as Decimal. No CTE shared by
+# the three parts: PostgreSQL plans each part better with the condition on `subscription` itself.
+MONEY_BY_DAY = """
+SELECT 'expected' AS kind, due_on AS day,
+  CAST(SUM(CASE WHEN owed_cents <= before_cents THEN 0 WHEN owed_cents - before_cents < amount_cents
+                THEN owed_cents - before_cents ELSE amount_cents END) AS BIGINT) AS cents
+FROM (
+  SELECT installment.due_on, installment.amount_cents,
+    CASE WHEN subscription.total_cents > COALESCE(refunds.cents, 0)
+         THEN subscription.total_cents - COALESCE(refunds.cents, 0) ELSE 0 END AS owed_cents,
+    COALESCE(SUM(installment.amount_cents) OVER (PARTITION BY installment.subscription
+      ORDER BY installment.due_on, installment.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_cents
+  FROM installment JOIN subscription ON subscription.id = installment.subscription
+  LEFT JOIN (SELECT amendment.subscription, SUM(amendment.refund_cents) AS cents FROM amendment
+             WHERE amendment.kind = 'leave' AND amendment.status = 'approved'
+             GROUP BY amendment.subscription) refunds ON refunds.subscription = subscription.id
+  WHERE {}
+) scheduled
+GROUP BY due_on
+UNION ALL
+SELECT 'received', payment.received_on, CAST(SUM(payment.amount_cents) AS BIGINT)
+FROM payment JOIN subscription ON subscription.id = payment.subscription
+WHERE {} GROUP BY payment.received_on
+UNION ALL
+SELECT 'delivered', offer_delivery.delivers_on,
+  CAST(SUM(subscription.price_cents * CASE WHEN offer.nature <> 'variable' THEN subscription.quantity
+    ELSE COALESCE((SELECT SUM(subscription_quantity.quantity) FROM subscription_quantity
+                   WHERE subscription_quantity.subscription = subscription.id
+                     AND subscription_quantity.delivers_on = offer_delivery.delivers_on), 0) END) AS BIGINT)
+FROM subscription JOIN offer ON offer.id = subscription.offer
+  JOIN offer_delivery ON offer_delivery.offer = subscription.offer
+WHERE {} AND offer_delivery.delivers_on >= subscription.first_delivery_on
+  AND (subscription.ended_on IS NULL OR offer_delivery.delivers_on < subscription.ended_on)
+GROUP BY offer_delivery.delivers_on
+"""
+
+
+async def money_by_month(offer_ids: list[int], today: date) -> list[Month]:
+    """payments.services.monthly_balances, added up by the database in one query (the Python version
+    read every installment and payment and walked every subscription's calendar: 30 ms for a farm
+    of 600 subscriptions). The schedule stops at what is owed: an installment counts what is left of
+    the owed money after the earlier ones (the same sum per day whatever the order of equal dates)."""
+    if not offer_ids:
+        return []
+    condition = (Subscription.offer.is_in(offer_ids) & Subscription.status.is_in(list(LISTED))
+                 & Subscription.first_delivery_on.is_not_null())
+    money: dict[str, dict[date, int]] = {"expected": defaultdict(int), "received": defaultdict(int),
+                                         "delivered": defaultdict(int)}
+    for row in await Subscription.raw(MONEY_BY_DAY, *[condition.querystring] * MONEY_BY_DAY.count("{}")):
+        day = date.fromisoformat(row["day"]) if isinstance(row["day"], str) else row["day"]  # SQLite: text
+        money[row["kind"]][month_of(day)] += row["cents"]
+    expected, received, delivered = money["expected"], money["received"], money["delivered"]
+    known = set(expected) | set(received) | set(delivered)
+    if not known:
+        return []
+    months = []
+    month, last = min(known), max(known)
+    received_to_date = delivered_to_date = 0
+    while month <= last:
+        received_to_date += received[month]
+        delivered_to_date += delivered[month]
+        months.append(Month(month, expected[month], received[month], delivered[month],
+                            received_to_date if month <= month_of(today) else None, delivered_to_date))
+        month = next_month(month)
+    return months
+
+
+async def payments_overview(farm_id: int, today: date) -> dict:
+    """The payments part of the farm's dashboard: each recent offer's balance, the months, the chart."""
+    offers = await recent_offers(farm_id, today)
+    totals = await totals_by_offer([offer["id"] for offer in offers], today)
+    for offer in offers:
+        offer["totals"] = totals[offer["id"]]
+    months = await money_by_month([offer["id"] for offer in offers], today)
+    chart = {
+        "months": [m.starts_on.isoformat() for m in months],
+        "received": [m.received_to_date_cents for m in months],
+        "delivered": [m.delivered_to_date_cents for m in months],
+    }
+    return {"payment_offers": offers, "payment_months": months, "payment_chart": chart}
 
 
 async def running_windows(farm_id: int) -> list[dict]:
@@ -54,7 +142,7 @@ class FarmController(Controller):
         )
         return page(request, "farms/dashboard.html", status_code=status_code, farm=farm, farms=farms,
                     groups=groups, farmers=farmers,
-                    **await farm_overview(farm["id"], local_today()),
+                    **await payments_overview(farm["id"], local_today()),
                     form=form or Form({key: str(farm[key]) for key in PROFILE_FIELDS}),
                     offers=await farm_offers(farm["id"]), share_types=await farm_share_types(farm["id"]),
                     coming=await coming_deliveries(farm["id"], local_today()),

@@ -13,6 +13,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
+from amap.contracts import lifecycle
 from amap.groups.committee import chosen_group
 from amap.imports import members, payments, reading, subscriptions
 from amap.imports.lookups import Offers
@@ -45,9 +46,10 @@ def field(kind: str) -> str:
 async def open_contracts(group_id: int) -> list[dict]:
     """The contracts a subscriptions file may name, with what its cells may say."""
     offers = await Offers.of_group(group_id)
+    published = await lifecycle.published_terms([offer for offer in offers.by_id.values() if offer["status"] == "open"])
     found = []
     for offer in offers.by_id.values():
-        terms = await offers.terms(offer)
+        terms = published.get(offer["id"])
         if offer["status"] == "open" and terms is not None:
             found.append({**offer, "shares": [share["name"] for share in terms["shares"]],
                           "plans": sorted(plan["installments"] for plan in terms["payment_plans"])})

@@ -55,9 +55,16 @@ async def database_ok() -> bool:
     return bool(rows) and rows[0]["ok"] == 1
 
 
+async def _keep_session(_connection: object) -> None:
+    """Give a connection back to the pool as it is. asyncpg's default reset sends one more statement
+    (RESET ALL, UNLISTEN *, CLOSE ALL, advisory unlock) after every query Piccolo runs, doubling the
+    round trips; the app sets no session state on pooled connections (the scheduler's advisory lock
+    has a connection of its own), and asyncpg still rolls back a transaction left open."""
+
+
 async def start_pool() -> None:
     if not is_sqlite():
-        await engine().start_connection_pool()
+        await engine().start_connection_pool(reset=_keep_session)
 
 
 async def close_pool() -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from piccolo.query.functions.aggregate import Count
 
+from amap.distributions.tables import Distribution
 from amap.farms.tables import Farm
-from amap.groups.tables import Group, Membership
+from amap.groups.tables import Group
 from amap.lib.access import Principal, current, ensure, requires_network_coordinator
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
@@ -15,7 +19,7 @@ from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
 from amap.network import members
 from amap.network.directory import supplied_groups, town_of
-from amap.network.figures import network_figures
+from amap.network.figures import households_per_group, network_figures
 from amap.network.tables import Network
 
 
@@ -33,6 +37,14 @@ async def coordinated_network(principal: Principal, slug: str | None) -> tuple[d
     return chosen, networks
 
 
+async def sheet_days(group_ids: list[int], today: date, limit: int = 6) -> list[dict]:
+    """The next days the groups distribute on, with how many of them: {held_on, count} (the days whose
+    sheets /network/sheets/{day} prints together)."""
+    return await Distribution.select(Distribution.held_on, Count()).where(
+        Distribution.group.is_in(group_ids) & (Distribution.held_on >= today) & (Distribution.status == "planned")
+    ).group_by(Distribution.held_on).order_by(Distribution.held_on).limit(limit)
+
+
 async def overview_context(network: dict) -> dict:
     groups = await members.member_groups(network["id"])
     farms = await members.member_farms(network["id"])
@@ -40,12 +52,11 @@ async def overview_context(network: dict) -> dict:
     for farm in farms:
         farm["town"] = town_of(farm["address"])
         farm["groups"] = [g["name"] for g in supplies[farm["id"]]]
-    figures = await network_figures(network["id"], local_today())
+    figures = await network_figures(network["id"])
     group_ids = [g["id"] for g in groups] or [-1]
-    active = await Membership.select(Membership.group).where(
-        Membership.group.is_in(group_ids) & (Membership.status == "active"))
+    households = await households_per_group(group_ids)
     for group in groups:
-        group["households"] = sum(1 for row in active if row["group"] == group["id"])
+        group["households"] = households.get(group["id"], 0)
     return {
         "groups": groups, "farms": farms, "figures": figures, "kinds": members.GROUP_KINDS,
         "former": await members.former_members(network["id"]),
@@ -53,6 +64,7 @@ async def overview_context(network: dict) -> dict:
             Group.name),
         "other_farms": await Farm.select(Farm.slug, Farm.name).where(
             Farm.id.not_in([f["id"] for f in farms] or [-1])).order_by(Farm.name),
+        "sheet_days": await sheet_days(group_ids, local_today()),
         "chart": {"x": [m.starts_on.isoformat() for m in figures.months], "unit": "month",
                   "lines": [[m.contracts_cents for m in figures.months], [m.orders_cents for m in figures.months]]},
     }

@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from piccolo.query.functions.aggregate import Sum
+
 from amap.orders.tables import OrderLine
 
 COUNTED = ("open", "locked")
@@ -58,22 +60,22 @@ async def aggregated_demand(*, group_ids: list[int], network_id: int | None = No
     """Demand of the orders delivered to `group_ids`, and of every order of windows offered to
     `network_id`; by producer, then date (undated last), then product. `from_date` leaves out
     deliveries before it (undated ones always stay: they are still to be planned)."""
+    product, farm, group = OrderLine.window_product.product, OrderLine.order.window.farm, OrderLine.order.stop.group
+    held_on = OrderLine.order.stop.distribution.held_on
     scope = OrderLine.order.stop.group.is_in(group_ids or [-1])
     if network_id is not None:
         scope |= OrderLine.order.window.network == network_id
     where = OrderLine.order.status.is_in(list(COUNTED)) & scope
     if from_date is not None:
-        held_on = OrderLine.order.stop.distribution.held_on
         where &= (held_on >= from_date) | OrderLine.order.stop.distribution.is_null()
+    # Added up by the database per producer, date, product and group: a few hundred rows, not every line.
+    keys = (product.id, product.name, product.unit, farm.id, farm.name, group.id, group.name, held_on)
     rows = await OrderLine.select(
-        OrderLine.quantity, OrderLine.total_cents,
-        OrderLine.window_product.product.id.as_alias("product_id"),
-        OrderLine.window_product.product.name.as_alias("product_name"),
-        OrderLine.window_product.product.unit.as_alias("unit"),
-        OrderLine.order.window.farm.id.as_alias("farm_id"), OrderLine.order.window.farm.name.as_alias("farm_name"),
-        OrderLine.order.stop.group.id.as_alias("group_id"), OrderLine.order.stop.group.name.as_alias("group_name"),
-        OrderLine.order.stop.distribution.held_on.as_alias("held_on"),
-    ).where(where)
+        product.id.as_alias("product_id"), product.name.as_alias("product_name"), product.unit.as_alias("unit"),
+        farm.id.as_alias("farm_id"), farm.name.as_alias("farm_name"), group.id.as_alias("group_id"),
+        group.name.as_alias("group_name"), held_on.as_alias("held_on"),
+        Sum(OrderLine.quantity, alias="quantity"), Sum(OrderLine.total_cents, alias="total_cents"),
+    ).where(where).group_by(*keys)
     deliveries: dict[tuple[int, date | None], DeliveryDemand] = {}
     products: dict[tuple[int, date | None], dict[int, ProductDemand]] = defaultdict(dict)
     product_groups: dict[tuple[int, date | None, int], dict[int, GroupPart]] = defaultdict(dict)

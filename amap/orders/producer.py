@@ -17,7 +17,7 @@ from amap.lib.forms import Form
 from amap.lib.i18n import _, _l, get_language
 from amap.lib.web import form_data, notice, page, see_other
 from amap.orders import catalog, windows
-from amap.orders.picking import picking
+from amap.orders.figures import window_figures
 from amap.orders.tours import delivery_dates
 from amap.orders.window_form import read_stocks, read_window, window_form
 
@@ -178,7 +178,7 @@ class WindowsController(Controller):
         window_id, now = window["id"], utcnow()
         return page(request, "orders/producer/window.html", status_code=status_code, window=window,
                     state=windows.state(window, now), state_labels=STATE_LABELS,
-                    timezone=await windows.farm_timezone(window["farm"]), figures=await picking(window_id),
+                    timezone=await windows.farm_timezone(window["farm"]), figures=(await window_figures([window_id]))[window_id],
                     problems=problems or [])
 
     @get("/{window_id:int}/edit", name="farm_window_edit")

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 
 from babel.numbers import format_decimal
+from piccolo.columns import Column
 
 from amap.lib import price_parts
 from amap.lib.i18n import _l, get_language
@@ -35,6 +37,21 @@ def _window_columns(window) -> tuple:
             window.closed_at.as_alias("closed_at"))
 
 
+@cache
+def _open_window_columns() -> tuple[tuple, Column, Column, Column, Column]:
+    """open_windows' columns and the window's dates it filters and sorts on. Joined columns are built
+    once: Piccolo copies the joined table's columns on every `a.b.c` (milliseconds a page)."""
+    window = WindowStop.window
+    return ((WindowStop.id, WindowStop.window, *_stop_columns(WindowStop), *_window_columns(window)),
+            window.published_at, window.closed_at, window.opens_at, window.closes_at)
+
+
+@cache
+def _order_columns() -> tuple[tuple, Column]:
+    """An order with its window and stop (household_orders, order_of), and its window's closing."""
+    return (Order.all_columns(), *_window_columns(Order.window), *_stop_columns(Order.stop)), Order.window.closes_at
+
+
 async def open_windows(group_ids: Iterable[int], now: datetime) -> list[dict]:
     """Windows open now that deliver to one of these groups, the soonest closing first, each with
     its stop (the first of the tour when it serves several of the groups)."""
@@ -42,12 +59,10 @@ async def open_windows(group_ids: Iterable[int], now: datetime) -> list[dict]:
     if not ids:
         return []
     now = now.astimezone(UTC)  # SQLite compares stored timestamps as text, all written in UTC
-    window = WindowStop.window
-    rows = await WindowStop.select(
-        WindowStop.id, WindowStop.window, *_stop_columns(WindowStop), *_window_columns(window),
-    ).where(WindowStop.group.is_in(ids) & window.published_at.is_not_null() & window.closed_at.is_null()
-            & (window.opens_at <= now) & (window.closes_at > now)
-            ).order_by(window.closes_at).order_by(WindowStop.window).order_by(WindowStop.position)
+    columns, published_at, closed_at, opens_at, closes_at = _open_window_columns()
+    rows = await WindowStop.select(*columns).where(
+        WindowStop.group.is_in(ids) & published_at.is_not_null() & closed_at.is_null() & (opens_at <= now)
+        & (closes_at > now)).order_by(closes_at).order_by(WindowStop.window).order_by(WindowStop.position)
     first_stops: dict[int, dict] = {}
     for row in rows:
         first_stops.setdefault(row["window"], row)
@@ -111,8 +126,8 @@ async def household_orders(household_id: int | None, now: datetime, today: date)
     """The household's orders, most recent window first, each with its window, farm, stop and state."""
     if household_id is None:
         return []
-    rows = await Order.select(Order.all_columns(), *_window_columns(Order.window), *_stop_columns(Order.stop)).where(
-        Order.household == household_id).order_by(Order.window.closes_at, ascending=False)
+    columns, closes_at = _order_columns()
+    rows = await Order.select(*columns).where(Order.household == household_id).order_by(closes_at, ascending=False)
     for row in rows:
         row["state"] = order_state(row, now, today)
     return rows
@@ -120,8 +135,7 @@ async def household_orders(household_id: int | None, now: datetime, today: date)
 
 async def order_of(order_id: int) -> dict | None:
     """One order with its window, farm and stop (whoever's it is: callers check)."""
-    return await Order.select(Order.all_columns(), *_window_columns(Order.window), *_stop_columns(Order.stop)).where(
-        Order.id == order_id).first()
+    return await Order.select(*_order_columns()[0]).where(Order.id == order_id).first()
 
 
 async def lines_of(order_ids: list[int]) -> dict[int, list[dict]]:

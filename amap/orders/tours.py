@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from amap.orders.picking import picking
+from amap.orders.figures import window_figures
 from amap.orders.tables import WindowStop
 
 
@@ -42,15 +42,15 @@ async def day_tour(farm_id: int, day: date) -> dict:
         & (WindowStop.distribution.held_on == day))})
     stops: dict[tuple[int, date], dict] = {}
     load: dict[tuple[str, str], dict] = {}
+    every_window = await window_figures(window_ids)
     for window_id in window_ids:
-        figures = await picking(window_id)
-        for stop in figures["stops"]:
+        for stop in every_window[window_id]["stops"]:
             if stop["held_on"] != day:
                 continue
             merged = stops.setdefault((stop["group"], stop["held_on"]), {
                 **{key: stop[key] for key in ("group_name", "place_name", "place_address", "held_on", "starts_at",
                                               "ends_at", "position", "arrives_at")},
-                "orders": [], "products_by_key": {}})
+                "orders": 0, "products_by_key": {}})
             merged["position"] = min(merged["position"], stop["position"])
             if stop["arrives_at"] and (not merged["arrives_at"] or stop["arrives_at"] < merged["arrives_at"]):
                 merged["arrives_at"] = stop["arrives_at"]

@@ -3,7 +3,6 @@ handing cheques over to the farmer, what is overdue, printable remittance slips,
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
@@ -11,36 +10,38 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
+from amap.accounts.search import household_matches
 from amap.contracts.access import managed_offer
 from amap.contracts.lifecycle import TIER_LABELS
-from amap.contracts.tables import Offer
+from amap.contracts.tables import Offer, Subscription
 from amap.exports.sheet import Sheet
 from amap.exports.writers import download, filename
+from amap.lib import pagination
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _, get_language
 from amap.lib.money import format_cents
 from amap.lib.web import form_data, notice, page, see_other
-from amap.payments import exports, services
+from amap.payments import exports, listing, services
 from amap.payments.tables import Remittance
 
 MAX_AMOUNT_CENTS = 10_000_000  # 100,000 euros: anything above is a typing slip
 HISTORY_LENGTH = 20
+CHEQUES_LISTED = 50  # the oldest cheques with the committee; all of them go with "hand over all"
 TEMPLATE = "payments/offer.html"
 
 
-def folded(text: str) -> str:
-    """Lowercase without accents, so that "heloise" finds "Héloïse"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-
-
-def shown(rows: list[dict], q: str, overdue: bool) -> list[dict]:
-    """The rows a search (on either household's name) and the overdue filter keep."""
-    wanted = folded(q.strip())
-    return [row for row in rows
-            if (not wanted or wanted in folded(row["household_name"] + " " + (row["co_household_name"] or "")))
-            and (not overdue or row["balance"].overdue_cents > 0)]
+def searched(offer_id: int, q: str):
+    """The offer's listed subscriptions of households whose name, or an adult's name or e-mail, holds
+    the search (either household of a shared contract)."""
+    condition = listing.offer_subscriptions(offer_id)
+    if q:
+        of_offer = Subscription.offer == offer_id
+        condition &= (household_matches(Subscription.household, q, Subscription.select(Subscription.household).where(
+            of_offer)) | household_matches(Subscription.co_household, q, Subscription.select(
+                Subscription.co_household).where(of_offer & Subscription.co_household.is_not_null())))
+    return condition
 
 
 def wants_fragment(request: Request) -> bool:
@@ -104,23 +105,32 @@ class OfferPaymentsController(Controller):
     path = "/offers/{offer_id:int}"
     guards = [requires_login]
 
-    async def _context(self, offer: dict, today: date, *, q: str = "", overdue: bool = False,
-                       form: Form | None = None, focus: str | None = None, remit_form: Form | None = None,
-                       checked: list[int] | None = None, rows_shown: list[int] | None = None) -> dict:
-        """Everything the page shows; every fragment is rendered from the same context."""
-        rows = await services.subscription_rows(offer["id"], today)
-        cheques = await services.unremitted_cheques(offer["id"])
-        visible = ([row for row in rows if row["id"] in rows_shown] if rows_shown is not None
-                   else shown(rows, q, overdue))
+    async def _context(self, request: Request, offer: dict, today: date, *, q: str = "", overdue: bool = False,
+                       number: int = 1, form: Form | None = None, focus: str | None = None,
+                       remit_form: Form | None = None, checked: list[int] | None = None,
+                       rows_shown: list[int] | None = None) -> dict:
+        """Everything the page shows; every fragment is rendered from the same context. The table
+        shows one page of the search; the figures above it are the whole offer's, its totals the search's."""
+        whole = await listing.summary(listing.offer_subscriptions(offer["id"]), today)
+        condition = searched(offer["id"], q)
+        found = await listing.summary(condition, today, overdue=overdue) if q or overdue else whole
+        pages = pagination.pager(request, number, found.count, keep={"q": q, "overdue": overdue},
+                                 path=f"/offers/{offer['id']}/payments")
+        if rows_shown is not None:
+            rows = await listing.subscription_rows(listing.offer_subscriptions(offer["id"]) & Subscription.id.is_in(
+                rows_shown or [-1]), today)
+        else:
+            rows = await listing.subscription_rows(condition, today, overdue=overdue, limit=pages.size,
+                                                   offset=pages.offset)
+        cheques = await services.unremitted_cheques(offer["id"], limit=CHEQUES_LISTED)
         return {
             "offer": offer, "today": today, "q": q, "overdue": overdue, "oob": False, "status_message": "",
-            "rows": visible, "choices": rows,
-            "figures": services.totals(row["balance"] for row in rows),
-            "shown_totals": services.totals(row["balance"] for row in visible),
-            "overdue_count": sum(1 for row in rows if row["balance"].overdue_cents > 0),
+            "rows": rows, "pager": pages, "choices": await services.subscription_choices(offer["id"]),
+            "figures": whole.totals, "shown_totals": found.totals, "overdue_count": whole.overdue_count,
             "form": form or fresh_form(today), "focus": focus,
             "remit_form": remit_form or Form({"handed_over_on": today.isoformat()}),
             "cheques": cheques, "checked": [c["id"] for c in cheques] if checked is None else checked,
+            "cheques_held": await services.unremitted_summary(offer["id"]),
             "remittances": await services.remittances_of(offer["id"]),
             "history": await services.payments_of(offer["id"], limit=HISTORY_LENGTH),
             "methods": [(key, str(label)) for key, label in services.METHOD_NAMES.items()],
@@ -129,13 +139,16 @@ class OfferPaymentsController(Controller):
 
     @get("/payments", name="offer_payments")
     async def show(self, request: Request, offer_id: FromPath[int], q: FromQuery[str] = "",
-                   overdue: FromQuery[bool] = False, subscription: FromQuery[int | None] = None) -> Template:
+                   overdue: FromQuery[bool] = False, subscription: FromQuery[int | None] = None,
+                   page_number: pagination.PageQuery = None) -> Template:
+        """The offer's subscriptions, 50 a page, searched by household and filtered to those overdue."""
         offer = await managed(request, offer_id)
         today = local_today(offer["timezone"])
-        context = await self._context(offer, today, q=q, overdue=overdue,
+        context = await self._context(request, offer, today, q=pagination.search_term(q), overdue=overdue,
+                                      number=pagination.page_number(page_number),
                                       form=fresh_form(today, subscription=subscription),
                                       focus="amount" if subscription else None)
-        # The row's "record" link asks for the form only; the search box for the table only.
+        # The row's "record" link asks for the form only; the search box and the pages for the table only.
         target = request.headers.get("hx-target")
         block = {"payment-form": "payment_form", "subscription-table": "subscription_table"}.get(target or "")
         return page(request, TEMPLATE, block=block, **context)
@@ -145,9 +158,11 @@ class OfferPaymentsController(Controller):
         offer = await managed(request, offer_id)
         today = local_today(offer["timezone"])
         form = Form(await form_data(request))
-        q, overdue = form.get("q"), form.get("overdue") == "1"  # the search in force (htmx includes it)
-        before = await services.subscription_rows(offer_id, today)
-        payment = read_payment(form, {row["id"] for row in before}, today)
+        # The search and page in force (htmx includes them), so the rows on screen stay the same.
+        q, overdue = pagination.search_term(form.get("q")), form.get("overdue") == "1"
+        number = pagination.page_number(form.get("page") or "1")
+        choices = {row["id"]: row for row in await services.subscription_choices(offer_id)}
+        payment = read_payment(form, set(choices), today)
         if form.ok and payment["method"] == "cheque" and payment["amount_cents"] > 0 and await services.cheque_recorded(
                 payment["subscription_id"], payment["cheque_number"], payment["bank"]):
             form.error("cheque_number", _("This cheque is already recorded for this household."))
@@ -155,23 +170,27 @@ class OfferPaymentsController(Controller):
             focus = next(iter(form.errors))
             if wants_fragment(request):
                 # 200: htmx 2 does not swap 4xx answers; the form comes back with its messages.
-                context = await self._context(offer, today, form=form, focus=focus)
+                context = await self._context(request, offer, today, form=form, focus=focus, rows_shown=[])
                 return HTMXBlockTemplate(template_name=TEMPLATE, block_names=["payment_form", "status"],
                                          context={**context, "oob": True}, headers={"Vary": "HX-Request"})
-            context = await self._context(offer, today, q=q, overdue=overdue, form=form, focus=focus)
+            context = await self._context(request, offer, today, q=q, overdue=overdue, form=form, focus=focus)
             return page(request, TEMPLATE, status_code=400, **context)
+        on_screen = []
+        if wants_fragment(request):
+            # The rows on screen stay the same ones (a row leaving the overdue list under the
+            # treasurer's eyes would be confusing); the changed row and the totals are refreshed.
+            condition, size = searched(offer_id, q), pagination.PAGE_SIZE
+            on_screen = [row["id"] for row in await listing.subscription_rows(
+                condition, today, overdue=overdue, limit=size, offset=(number - 1) * size)]
         await services.record_payment(**payment, recorded_by=current(request).id)
-        household = next(row["household_name"] for row in before if row["id"] == payment["subscription_id"])
+        household = choices[payment["subscription_id"]]["household_name"]
         message = _("Payment recorded: %(amount)s from %(household)s.",
                     amount=format_cents(payment["amount_cents"], get_language()), household=household)
         if not wants_fragment(request):
             notice(request, message)
             return see_other(f"/offers/{offer_id}/payments")
-        # The rows on screen stay the same ones (a row leaving the overdue list under the
-        # treasurer's eyes would be confusing); the changed row and the totals are refreshed.
-        on_screen = [row["id"] for row in shown(before, q, overdue)]
-        context = await self._context(offer, today, form=fresh_form(today, after=form), focus="subscription",
-                                      rows_shown=on_screen)
+        context = await self._context(request, offer, today, q=q, overdue=overdue, form=fresh_form(today, after=form),
+                                      focus="subscription", rows_shown=on_screen)
         blocks = ["payment_form", "status", "figures", "table_totals", "cheques", "history"]
         changed = next((row for row in context["rows"] if row["id"] == payment["subscription_id"]), None)
         if changed is not None:
@@ -185,7 +204,10 @@ class OfferPaymentsController(Controller):
         offer = await managed(request, offer_id)
         today = local_today(offer["timezone"])
         form = Form(await form_data(request))
-        chosen = [int(value) for value in (await request.form()).getall("payment", []) if value.isdigit()]
+        chosen = [int(value) for value in (await request.form()).getall("payment", [])
+                  if value.isdigit() and len(value) < 10]
+        if form.get("scope") == "all":  # every cheque still with the committee, listed or not
+            chosen = [cheque["id"] for cheque in await services.unremitted_cheques(offer_id)]
         handed_over_on = form.date("handed_over_on")
         if handed_over_on is not None and handed_over_on > today:
             form.error("handed_over_on", _("Enter a date that is not in the future."))
@@ -199,7 +221,7 @@ class OfferPaymentsController(Controller):
             except services.RemittanceError:
                 form.error("payment", _("These cheques were handed over already."))
         if remittance is None:
-            context = await self._context(offer, today, remit_form=form, checked=chosen)
+            context = await self._context(request, offer, today, remit_form=form, checked=chosen)
             return page(request, TEMPLATE, status_code=400, **context)
         notice(request, _("The cheques are handed over to the farmer. Print this slip for them."))
         return see_other(f"/remittances/{remittance}")

@@ -6,12 +6,15 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from amap.accounts.search import household_matches
 from amap.contracts.tables import Subscription
 from amap.groups.committee import chosen_group
+from amap.groups.tables import Membership
+from amap.lib import pagination
 from amap.lib.access import current, requires_coordinator
 from amap.lib.dates import local_today
 from amap.lib.web import page
-from amap.payments import services
+from amap.payments import listing
 
 
 class HouseholdBalancesController(Controller):
@@ -19,21 +22,22 @@ class HouseholdBalancesController(Controller):
     guards = [requires_coordinator]
 
     @get("", name="household_balances")
-    async def show(self, request: Request, slug: FromPath[str], overdue: FromQuery[bool] = False) -> Template:
+    async def show(self, request: Request, slug: FromPath[str], overdue: FromQuery[bool] = False,
+                   q: FromQuery[str] = "", page_number: pagination.PageQuery = None) -> Template:
+        """The group's households with a contract, 50 a page, searched by name or e-mail, those behind
+        on payments only if asked; the figures above are the whole group's."""
+        q, number = pagination.search_term(q), pagination.page_number(page_number)
         group, groups = await chosen_group(current(request), slug)
         today = local_today(group["timezone"])
-        subscriptions = await Subscription.select(
-            Subscription.id, Subscription.household, Subscription.household.name.as_alias("household_name"),
-            Subscription.offer.name.as_alias("offer_name"), Subscription.offer.id.as_alias("offer_id"),
-        ).where((Subscription.offer.group == group["id"]) & Subscription.status.is_in(list(services.LISTED))
-                ).order_by(Subscription.household.name)
-        owed = await services.balances([s["id"] for s in subscriptions], today)
-        households: dict[int, dict] = {}
-        for sub in subscriptions:
-            entry = households.setdefault(sub["household"], {"name": sub["household_name"], "contracts": []})
-            entry["contracts"].append({**sub, "balance": owed[sub["id"]]})
-        for entry in households.values():
-            entry["totals"] = services.totals(c["balance"] for c in entry["contracts"])
-        rows = [h for h in households.values() if not overdue or h["totals"].overdue_cents > 0]
-        return page(request, "payments/households.html", group=group, groups=groups, households=rows,
-                    overdue=overdue, figures=services.totals(owed.values()))
+        condition = listing.group_subscriptions(group["id"])
+        figures = (await listing.summary(condition, today)).totals
+        if q:
+            condition &= household_matches(Subscription.household, q, Membership.select(Membership.household).where(
+                Membership.group == group["id"]))
+        pages = pagination.pager(request, number, await listing.household_count(condition, today, overdue=overdue),
+                                 keep={"overdue": overdue, "q": q})
+        households = await listing.household_rows(condition, today, overdue=overdue, limit=pages.size,
+                                                  offset=pages.offset)
+        return page(request, "payments/households.html", block=pagination.list_block(
+            request, "household-list", "household_list"), group=group, groups=groups, households=households,
+            overdue=overdue, q=q, pager=pages, figures=figures)

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from piccolo.query.methods.select import Count, Sum
+
 from amap.audit import log as audit
 from amap.contracts.tables import (
     Amendment,
@@ -144,15 +146,35 @@ async def subscription_rows(offer_id: int, today: date, subscription_ids: list[i
     return rows
 
 
-async def unremitted_cheques(offer_id: int) -> list[dict]:
-    """Cheques received for the offer and still with the committee, oldest first."""
-    return await Payment.select(
+async def subscription_choices(offer_id: int) -> list[dict]:
+    """The offer's subscriptions a payment may be recorded for, by household name: the payment form's choices."""
+    return await Subscription.select(
+        Subscription.id, Subscription.household.name.as_alias("household_name"),
+        Subscription.co_household.name.as_alias("co_household_name"),
+        Subscription.offer_share.share_type.name.as_alias("share_name"),
+    ).where((Subscription.offer == offer_id) & Subscription.status.is_in(list(LISTED))
+            & Subscription.first_delivery_on.is_not_null()).order_by(Subscription.household.name).order_by(Subscription.id)
+
+
+def _unremitted(offer_id: int):
+    return (Payment.subscription.is_in(Subscription.select(Subscription.id).where(Subscription.offer == offer_id))
+            & (Payment.method == "cheque") & (Payment.amount_cents > 0) & Payment.remittance.is_null())
+
+
+async def unremitted_cheques(offer_id: int, *, limit: int | None = None) -> list[dict]:
+    """Cheques received for the offer and still with the committee, oldest first (the `limit` oldest)."""
+    query = Payment.select(
         Payment.id, Payment.amount_cents, Payment.cheque_number, Payment.bank, Payment.received_on,
         Payment.subscription.household.name.as_alias("household_name"),
-    ).where(
-        (Payment.subscription.offer == offer_id) & (Payment.method == "cheque") & (Payment.amount_cents > 0)
-        & Payment.remittance.is_null()
-    ).order_by(Payment.received_on).order_by(Payment.id)
+    ).where(_unremitted(offer_id)).order_by(Payment.received_on).order_by(Payment.id)
+    return await (query.limit(limit) if limit is not None else query)
+
+
+async def unremitted_summary(offer_id: int) -> dict[str, int]:
+    """How many cheques are still with the committee for the offer, and their total."""
+    row = await Payment.select(Count(Payment.id, alias="count"), Sum(Payment.amount_cents, alias="total_cents")).where(
+        _unremitted(offer_id)).first()
+    return {"count": row["count"], "total_cents": row["total_cents"] or 0}
 
 
 async def payments_of(offer_id: int, *, limit: int | None = None) -> list[dict]:
@@ -259,7 +281,9 @@ async def recent_offers(farm_id: int, today: date) -> list[dict]:
 
 
 async def monthly_balances(offer_ids: list[int], today: date) -> list[Month]:
-    """Expected against received, month by month, with what the season's deliveries are worth.
+    """Expected against received, month by month, with what the season's deliveries are worth: the rule
+    row by row; the farm's dashboard asks the database for the same figures (amap/home/farm.py
+    money_by_month, tested equal to this).
 
     Deliveries count for subscriptions holding a place, from their first delivery and, for a
     household that left, up to the day it left; a variable contract counts the units chosen
@@ -313,18 +337,3 @@ async def monthly_balances(offer_ids: list[int], today: date) -> list[Month]:
                             received_to_date if month <= month_of(today) else None, delivered_to_date))
         month = next_month(month)
     return months
-
-
-async def farm_overview(farm_id: int, today: date) -> dict:
-    """The payments part of the farm's dashboard: each offer's balance, the months, the chart."""
-    offers = await recent_offers(farm_id, today)
-    for offer in offers:
-        rows = await subscription_rows(offer["id"], today)
-        offer["totals"] = totals(row["balance"] for row in rows)
-    months = await monthly_balances([offer["id"] for offer in offers], today)
-    chart = {
-        "months": [m.starts_on.isoformat() for m in months],
-        "received": [m.received_to_date_cents for m in months],
-        "delivered": [m.delivered_to_date_cents for m in months],
-    }
-    return {"payment_offers": offers, "payment_months": months, "payment_chart": chart}

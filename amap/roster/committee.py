@@ -10,9 +10,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from amap.accounts.search import household_matches
 from amap.accounts.tables import User
 from amap.groups.committee import chosen_group
 from amap.groups.tables import Membership
+from amap.lib import pagination
 from amap.lib.access import current, ensure, requires_coordinator
 from amap.lib.dates import local_today
 from amap.lib.db import utcnow, write_transaction
@@ -20,7 +22,7 @@ from amap.lib.forms import Form
 from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
 from amap.roster import notices
-from amap.roster.obligations import progress
+from amap.roster.obligations import progress, standing_page, standing_summary
 from amap.roster.slots import free_place, is_live, sync_slots, take_place
 from amap.roster.tables import Obligation, RosterRole, RosterTask, Signup, Slot
 
@@ -101,14 +103,22 @@ class RosterCommitteeController(Controller):
 
     # --- the coverage grid -------------------------------------------------------------------
 
-    async def _coverage(self, request: Request, slug: str, starts: str | None) -> Template:
+    async def _coverage(self, request: Request, slug: str, starts: str | None, q: str, number: int) -> Template:
         group, groups = await chosen_group(current(request), slug)
-        await sync_slots(group["id"])
         today = local_today(group["timezone"])
+        condition = household_matches(Membership.household, q, Membership.select(Membership.household).where(
+            Membership.group == group["id"])) if q else None
+        standing = await standing_summary(group["id"], today, condition)
+        pages = pagination.pager(request, number, standing["households"], keep={"from": starts, "q": q})
+        households = await standing_page(group["id"], today, condition, limit=pages.size, offset=pages.offset)
+        block = pagination.list_block(request, "behind-list", "behind_list")
+        if block is not None:  # the list alone, for its search box and pages
+            return page(request, "roster/coverage.html", block=block, group=group, households=households,
+                        pager=pages, q=q)
+        await sync_slots(group["id"])
         starts_on = parse_day(starts, today)
         ends_on = starts_on + timedelta(weeks=GRID_WEEKS)
         roles, rows = await grid(group["id"], starts_on, ends_on)
-        households = await behind_households(group["id"], today)
         open_slots = await Slot.select(Slot.id, Slot.held_on, Slot.capacity, Slot.taken,
                                        Slot.role.name.as_alias("role_name"), Slot.task.title.as_alias("task_title")
                                        ).where((Slot.group == group["id"]) & (Slot.held_on >= today)
@@ -116,13 +126,16 @@ class RosterCommitteeController(Controller):
                                                ).order_by(Slot.held_on).limit(60)
         return page(request, "roster/coverage.html", group=group, groups=groups,
                     roles=roles, rows=rows, starts_on=starts_on, ends_on=ends_on, households=households,
-                    open_slots=open_slots, today=today,
+                    pager=pages, q=q, behind=standing["behind"], open_slots=open_slots, today=today,
                     earlier=starts_on - timedelta(weeks=GRID_WEEKS), later=ends_on + timedelta(days=1))
 
     @get("", name="committee_roster")
-    async def coverage(self, request: Request, slug: FromPath[str]) -> Template:
-        """?from=YYYY-MM-DD: the first day shown (today by default)."""
-        return await self._coverage(request, slug, request.query_params.get("from"))
+    async def coverage(self, request: Request, slug: FromPath[str], q: FromQuery[str] = "",
+                       page_number: pagination.PageQuery = None) -> Template:
+        """?from=YYYY-MM-DD: the first day shown (today by default); the households, 50 a page, those
+        behind first, searched by ?q= (a household's name, an adult's name or e-mail)."""
+        return await self._coverage(request, slug, request.query_params.get("from"), pagination.search_term(q),
+                                    pagination.page_number(page_number))
 
     @post("/invite")
     async def invite(self, request: Request, slug: FromPath[str]) -> Template | Redirect:

@@ -4,6 +4,7 @@ one place at a time."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from amap.distributions.tables import Distribution
@@ -50,8 +51,10 @@ async def free_place(slot_id: int) -> None:
     await Slot.raw("UPDATE roster_slot SET taken = taken - 1 WHERE id = {} AND taken > 0", slot_id)
 
 
+@cache
 def slot_columns() -> tuple:
-    """A slot with what it is (role or task), when and where, and its group's rules."""
+    """A slot with what it is (role or task), when and where, and its group's rules. Built once:
+    each joined column (`Slot.task.title`) makes Piccolo copy the joined table's columns."""
     return (Slot.all_columns(), Slot.role.name.as_alias("role_name"), Slot.task.title.as_alias("task_title"),
             Slot.task.place.as_alias("task_place"), Slot.task.starts_at.as_alias("task_starts_at"),
             Slot.distribution.starts_at.as_alias("distribution_starts_at"),

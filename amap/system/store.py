@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from litestar.stores.base import NamespacedStore
@@ -17,10 +18,40 @@ def _expiry(expires_in: int | timedelta | None) -> datetime | None:
     return utcnow() + timedelta(seconds=seconds)
 
 
+# A session's expiry slides with each request, but moving it by less than this is not worth a write.
+RENEWAL_STEP = timedelta(minutes=10)
+# What was read is trusted only this long: the request that read it is writing it back.
+SEEN_FOR = timedelta(minutes=1)
+SEEN_KEYS = 10_000
+
+
 class DatabaseStore(NamespacedStore):
+    """Litestar's session middleware writes the session back after every request, changed or not;
+    this store skips that write when the value is the one just read and its expiry moved by less than
+    RENEWAL_STEP, so reading a page costs one SELECT rather than a SELECT and a write (which would
+    take SQLite's one write lock)."""
+
+    # Shared by every namespace's store of the process, keyed by the full key: (value, expiry, read at).
+    _seen: OrderedDict[str, tuple[bytes, datetime | None, datetime]] = OrderedDict()
+
     def __init__(self, namespace: str = "default") -> None:
         super().__init__()
         self.namespace = namespace
+
+    def _remember(self, key: str, value: bytes, expires_at: datetime | None) -> None:
+        full = self._key(key)
+        self._seen[full] = (value, expires_at, utcnow())
+        self._seen.move_to_end(full)
+        if len(self._seen) > SEEN_KEYS:
+            self._seen.popitem(last=False)
+
+    def _unchanged(self, key: str, value: bytes, expires_at: datetime | None) -> bool:
+        seen = self._seen.get(self._key(key))
+        if seen is None or seen[0] != value or utcnow() - seen[2] > SEEN_FOR:
+            return False
+        if expires_at is None or seen[1] is None:
+            return expires_at is None and seen[1] is None
+        return expires_at - seen[1] < RENEWAL_STEP
 
     def with_namespace(self, namespace: str) -> DatabaseStore:
         return DatabaseStore(f"{self.namespace}:{namespace}")
@@ -30,13 +61,17 @@ class DatabaseStore(NamespacedStore):
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value
+        expires_at = _expiry(expires_in)
+        if self._unchanged(key, data, expires_at):
+            return
         await StoreEntry.insert(
-            StoreEntry(key=self._key(key), value=data, expires_at=_expiry(expires_in))
+            StoreEntry(key=self._key(key), value=data, expires_at=expires_at)
         ).on_conflict(
             target=StoreEntry.key,
             action="DO UPDATE",
             values=[StoreEntry.value, StoreEntry.expires_at],
         )
+        self._remember(key, data, expires_at)
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         row = await StoreEntry.select(StoreEntry.value, StoreEntry.expires_at).where(
@@ -48,15 +83,20 @@ class DatabaseStore(NamespacedStore):
             await self.delete(key)
             return None
         if renew_for is not None and row["expires_at"] is not None:
-            await StoreEntry.update({StoreEntry.expires_at: _expiry(renew_for)}).where(
+            row["expires_at"] = _expiry(renew_for)
+            await StoreEntry.update({StoreEntry.expires_at: row["expires_at"]}).where(
                 StoreEntry.key == self._key(key)
             )
+        self._remember(key, bytes(row["value"]), row["expires_at"])
         return bytes(row["value"])
 
     async def delete(self, key: str) -> None:
+        self._seen.pop(self._key(key), None)
         await StoreEntry.delete().where(StoreEntry.key == self._key(key))
 
     async def delete_all(self) -> None:
+        for full in [full for full in self._seen if full.startswith(f"{self.namespace}:")]:
+            del self._seen[full]
         await StoreEntry.delete().where(StoreEntry.key.like(f"{self.namespace}:%"))
 
     async def exists(self, key: str) -> bool:

@@ -3,7 +3,7 @@
 import pytest
 
 from amap.audit import log as audit
-from amap.audit.history import PAGE_SIZE
+from amap.lib.pagination import PAGE_SIZE
 from tests.integration.conftest import login
 
 
@@ -48,7 +48,7 @@ async def test_another_groups_committee_gets_404_on_an_objects_history(client, w
     "/committee/tilleuls/history/membership/99999999999999999999999",
     "/committee/tilleuls/history/membership/abc",
     "/committee/tilleuls/history?page=2",
-    "/committee/tilleuls/history?page=99999999999999999999",
+    "/committee/tilleuls/history?page=999999999",
     "/committee/nowhere/history",
 ])
 async def test_unknown_objects_and_pages_are_404(client, world, path):
@@ -56,7 +56,8 @@ async def test_unknown_objects_and_pages_are_404(client, world, path):
     assert (await client.get(path)).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["page=-1", "page=0", "page=abc", "page=1.5", "page=", "kind=bogus"])
+@pytest.mark.parametrize("query", ["page=-1", "page=0", "page=abc", "page=1.5", "page=", "kind=bogus",
+                                   "page=99999999999999999999"])
 async def test_a_bad_page_number_or_kind_is_400(client, world, query):
     await login(client, "carol@example.org")
     assert (await client.get(f"/committee/tilleuls/history?{query}")).status_code == 400
@@ -70,8 +71,16 @@ async def test_the_history_is_paged_fifty_lines_at_a_time_and_filtered_by_kind(c
     first = await client.get("/committee/tilleuls/history?kind=distribution")
     assert first.text.count('data-testid="audit-line"') == PAGE_SIZE
     assert "raison 52" in first.text and "raison 2<" not in first.text
-    assert 'href="/committee/tilleuls/history?page=2&amp;kind=distribution"' in first.text
+    assert 'href="/committee/tilleuls/history?kind=distribution&amp;page=2"' in first.text
     second = await client.get("/committee/tilleuls/history?kind=distribution&page=2")
     assert second.text.count('data-testid="audit-line"') == 3 and "raison 0" in second.text
     everything = await client.get("/committee/tilleuls/history?kind=membership")
     assert "raison " not in everything.text and "Joined the group." in everything.text
+
+
+async def test_htmx_asks_for_the_history_alone(client, world):
+    await login(client, "carol@example.org")
+    response = await client.get("/committee/tilleuls/history?kind=membership",
+                                headers={"hx-request": "true", "hx-target": "audit-list"})
+    assert response.text.lstrip().startswith('<div id="audit-list">') and "<html" not in response.text
+    assert "Joined the group." in response.text

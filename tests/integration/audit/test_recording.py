@@ -120,7 +120,7 @@ async def test_a_member_does_not_see_the_history_link_on_her_own_contract(client
 async def test_appointing_a_coordinator_and_stepping_down_are_recorded(client, world):
     await login(client, "carol@example.org")
     appointed = await post_form(client, "/committee/tilleuls/coordinators",
-                                {"user_id": str(world.users["bob"]), "title": "Trésorerie"})
+                                {"member_email": "bob@example.org", "title": "Trésorerie"})
     assert appointed.status_code == 303
     [event] = [e for e in await events("coordinator", "appointed") if e["details"]["user"] == world.users["bob"]]
     assert event["actor"] == world.users["carol"]

@@ -64,7 +64,7 @@ async def test_invitation_needs_a_valid_address(client, world, outbox):
 async def test_coordinator_adds_a_member_to_the_committee_and_steps_down(client, world):
     await login(client, "carol@example.org")
     response = await post_form(client, "/committee/tilleuls/coordinators",
-                               {"user_id": str(world.users["bob"]), "title": "roster"})
+                               {"member_email": "bob@example.org", "title": "roster"})
     assert response.status_code == 303
     bob = await Coordinator.objects().get((Coordinator.user == world.users["bob"]) & Coordinator.ended_at.is_null())
     assert bob.title == "roster" and bob.granted_by == world.users["carol"]
@@ -76,8 +76,8 @@ async def test_coordinator_adds_a_member_to_the_committee_and_steps_down(client,
 async def test_only_active_members_of_the_group_can_join_its_committee(client, world):
     await login(client, "carol@example.org")
     for who in ("erin", "paula"):
-        response = await post_form(client, "/committee/tilleuls/coordinators", {"user_id": str(world.users[who])})
-        assert response.status_code == 404
+        response = await post_form(client, "/committee/tilleuls/coordinators", {"member_email": f"{who}@example.org"})
+        assert response.status_code == 400 and 'href="#member_email"' in response.text
     assert not await Coordinator.exists().where(Coordinator.user.is_in([world.users["erin"], world.users["paula"]]))
 
 

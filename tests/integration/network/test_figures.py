@@ -61,7 +61,7 @@ def test_the_euro_share_weighs_compositions_direct_sales_and_unknown_money():
 
 async def test_network_figures_count_households_groups_producers_and_money(world):
     await a_season_of_trade(world)
-    figures = await network_figures(world.network, today=datetime(2027, 5, 1).date())
+    figures = await network_figures(world.network)
     # Tilleuls: Alice, Bob and Carol are active (Paula is still pending).
     assert (figures.households, figures.groups, figures.producers) == (3, 1, 1)
     assert figures.contracts_cents == 44200 + 26000
@@ -78,7 +78,7 @@ async def test_network_figures_count_households_groups_producers_and_money(world
 async def test_a_group_joining_brings_its_households_and_trade_into_the_figures(world):
     await a_season_of_trade(world)
     await NetworkGroup.insert(NetworkGroup(network=world.network, group=world.canal))
-    figures = await network_figures(world.network, today=datetime(2027, 5, 1).date())
+    figures = await network_figures(world.network)
     assert (figures.households, figures.groups) == (5, 2)
     assert figures.orders_cents == 3300 + 2000
 

@@ -90,3 +90,25 @@ async def test_a_cheque_cannot_be_handed_over_twice_nor_a_transfer_nor_another_o
         response = await post_form(client, url, {"payment": str(payment), "handed_over_on": TODAY.isoformat()})
         assert response.status_code == 400
     assert await Remittance.count() == 1  # the refused ones left no empty remittance behind
+
+
+async def test_a_pile_of_cheques_lists_the_oldest_fifty_and_hands_over_all_of_them_at_once(client, world, season,
+                                                                                         on_payment_day):
+    from datetime import timedelta
+
+    for number in range(55):
+        await services.record_payment(subscription_id=season.alice, amount_cents=1000, method="cheque",
+                                      received_on=TODAY - timedelta(days=number), recorded_by=world.users["carol"],
+                                      cheque_number=str(1000 + number), bank="LBP")
+    await login(client, "carol@example.org")
+    page = await client.get(season.url, headers={"accept-language": "en"})
+    listed = re.findall(r'name="payment" value="(\d+)" checked', page.text)
+    assert len(listed) == 50 and "55 cheques with the committee, €550.00 in all." in page.text
+    assert 'data-testid="remit-all-button"' in page.text
+    oldest = await services.unremitted_cheques(season.offer.offer, limit=50)
+    assert sorted(listed) == sorted(str(row["id"]) for row in oldest)
+    response = await post_form(client, f"/offers/{season.offer.offer}/remittances", {
+        "scope": "all", "payment": listed[0], "handed_over_on": TODAY.isoformat()})
+    assert response.status_code == 303
+    assert await services.unremitted_summary(season.offer.offer) == {"count": 0, "total_cents": 0}
+    assert await Payment.count().where(Payment.remittance.is_not_null()) == 55

@@ -142,6 +142,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "/me":                                            (303,  200,  200,  200,  200,  200),
     "/network":                                       (303,  403,  403,  403,  200,  200),
     "/network/demand":                                (303,  403,  403,  403,  200,  200),
+    "/network/sheets/{day}":                          (303,  403,  403,  403,  200,  200),
     "/networks/{slug}":                               (200,  200,  200,  200,  200,  200),
     "/offers/{offer_id}/exports/payments.csv":        (303,  404,  200,  200,  404,  200),
     "/offers/{offer_id}/exports/payments.xlsx":       (303,  404,  200,  200,  404,  200),

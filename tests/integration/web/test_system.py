@@ -127,3 +127,19 @@ async def test_demo_network_has_two_groups_two_producers_supplying_both_and_its_
     for product in await WindowProduct.select():  # the stock bookkeeping matches the orders placed
         assert product["stock"] is None or product["reserved"] <= product["stock"]
     assert await BulkBuyer.count() == 1
+
+
+async def test_the_store_does_not_write_back_a_session_it_just_read_unchanged():
+    store = DatabaseStore("sessions")
+    await store.set("page", b"logged in", expires_in=3600)
+    assert await store.get("page") == b"logged in"
+    marked = utcnow() + timedelta(hours=5)
+    await StoreEntry.update({StoreEntry.expires_at: marked}).where(StoreEntry.key == "sessions:page")
+    await store.set("page", b"logged in", expires_in=3600)  # what the middleware does after each request
+    row = await StoreEntry.select(StoreEntry.expires_at).where(StoreEntry.key == "sessions:page").first()
+    assert row["expires_at"] == marked  # no write
+    await store.set("page", b"with a notice", expires_in=3600)
+    assert await store.get("page") == b"with a notice"
+    await store.delete_all()
+    await store.set("page", b"with a notice", expires_in=3600)  # gone meanwhile: written again
+    assert await store.get("page") == b"with a notice"

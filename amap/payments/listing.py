@@ -1,0 +1,165 @@
+"""Balances computed by the database, for the lists that page them: an offer's subscriptions
+(`/offers/{id}/payments`) and a group's households (`/committee/{slug}/balances`).
+
+The rule is `services.balances()`'s, written in SQL so that a page reads only its own rows while
+the totals above it still cover the whole list: what a subscription is expected to pay is its total
+less what approved leaves give back (never below 0); what is due is the installments due before
+today, at most that; what is overdue is what is due and not received. Each query is one statement
+whatever the number of subscriptions, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from piccolo.columns.combination import And, Or, Where
+from piccolo.querystring import QueryString
+
+from amap.contracts.tables import Offer, Subscription
+from amap.payments.services import LISTED, Balance, Totals
+
+Condition = Where | And | Or
+
+# Each listed subscription with its balance, as a CTE named `balance`; {} = today, then the condition.
+BALANCES = """
+WITH listed AS (
+  SELECT subscription.id, subscription.offer, subscription.household, subscription.co_household,
+    subscription.offer_share, subscription.tier, subscription.quantity, subscription.status, subscription.ended_on,
+    subscription.total_cents,
+    COALESCE((SELECT SUM(amendment.refund_cents) FROM amendment WHERE amendment.subscription = subscription.id
+              AND amendment.kind = 'leave' AND amendment.status = 'approved'), 0) AS refund_cents,
+    COALESCE((SELECT SUM(installment.amount_cents) FROM installment
+              WHERE installment.subscription = subscription.id AND installment.due_on < {}), 0) AS scheduled_cents,
+    COALESCE((SELECT SUM(payment.amount_cents) FROM payment WHERE payment.subscription = subscription.id), 0)
+      AS received_cents
+  FROM subscription WHERE {}
+), owed AS (
+  SELECT listed.*, CASE WHEN total_cents > refund_cents THEN total_cents - refund_cents ELSE 0 END AS expected_cents
+  FROM listed
+), due AS (
+  SELECT owed.*, CASE WHEN scheduled_cents < expected_cents THEN scheduled_cents ELSE expected_cents END AS due_cents
+  FROM owed
+), balance AS (
+  SELECT due.*, CASE WHEN due_cents > received_cents THEN due_cents - received_cents ELSE 0 END AS overdue_cents
+  FROM due
+)
+"""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The totals of a list and how many rows it has, overdue or not."""
+
+    totals: Totals
+    count: int
+    overdue_count: int
+
+
+def offer_subscriptions(offer_id: int) -> And:
+    """The offer's subscriptions that hold or held a place (those the payments page lists)."""
+    return ((Subscription.offer == offer_id) & Subscription.status.is_in(list(LISTED))
+            & Subscription.first_delivery_on.is_not_null())
+
+
+def group_subscriptions(group_id: int) -> And:
+    """Every subscription of the group's contracts that holds or held a place."""
+    return (Subscription.offer.is_in(Offer.select(Offer.id).where(Offer.group == group_id))
+            & Subscription.status.is_in(list(LISTED)))
+
+
+def _balance(row: dict) -> Balance:
+    return Balance(row["expected_cents"], row["due_cents"], row["received_cents"])
+
+
+async def _run(sql: str, condition: Condition, today: date, *args: object) -> list[dict]:
+    return await Subscription.raw(BALANCES + sql, today, condition.querystring, *args)
+
+
+def _overdue_only(overdue: bool, column: str = "overdue_cents") -> QueryString:
+    return QueryString(f"{column} > 0" if overdue else "1 = 1")
+
+
+async def summary(condition: Condition, today: date, *, overdue: bool = False) -> Summary:
+    """Totals of the subscriptions, with how many there are and how many are overdue."""
+    row = (await _run("""
+        SELECT COUNT(*) AS count, COALESCE(SUM(expected_cents), 0) AS expected_cents,
+          COALESCE(SUM(received_cents), 0) AS received_cents, COALESCE(SUM(overdue_cents), 0) AS overdue_cents,
+          COALESCE(SUM(CASE WHEN overdue_cents > 0 THEN 1 ELSE 0 END), 0) AS overdue_count
+        FROM balance WHERE {}""", condition, today, _overdue_only(overdue)))[0]
+    totals = Totals(row["expected_cents"], row["received_cents"], row["expected_cents"] - row["received_cents"],
+                    row["overdue_cents"])
+    return Summary(totals, row["count"], row["overdue_count"])
+
+
+async def totals_by_offer(offer_ids: list[int], today: date) -> dict[int, Totals]:
+    """The totals of each offer's listed subscriptions (as on its payments page), in one query."""
+    condition = (Subscription.offer.is_in(list(offer_ids) or [-1]) & Subscription.status.is_in(list(LISTED))
+                 & Subscription.first_delivery_on.is_not_null())
+    rows = await _run("""
+        SELECT offer, SUM(expected_cents) AS expected_cents, SUM(received_cents) AS received_cents,
+          SUM(overdue_cents) AS overdue_cents
+        FROM balance GROUP BY offer""", condition, today)
+    found = {offer_id: Totals() for offer_id in offer_ids}
+    for row in rows:
+        found[row["offer"]] = Totals(row["expected_cents"], row["received_cents"],
+                                     row["expected_cents"] - row["received_cents"], row["overdue_cents"])
+    return found
+
+
+async def subscription_rows(condition: Condition, today: date, *, overdue: bool = False, limit: int | None = None,
+                            offset: int = 0) -> list[dict]:
+    """The subscriptions by household name, each with its balance; one page of them when `limit` is given."""
+    paging = QueryString("LIMIT {} OFFSET {}", limit, offset) if limit is not None else QueryString("")
+    rows = await _run("""
+        SELECT balance.id, balance.household, balance.tier, balance.quantity, balance.status, balance.ended_on,
+          balance.expected_cents, balance.due_cents, balance.received_cents, household.name AS household_name,
+          co.name AS co_household_name, share_type.name AS share_name, offer.nature AS nature,
+          offer.name AS offer_name, offer.id AS offer_id
+        FROM balance JOIN household ON household.id = balance.household
+          LEFT JOIN household co ON co.id = balance.co_household
+          JOIN offer_share ON offer_share.id = balance.offer_share
+          JOIN share_type ON share_type.id = offer_share.share_type
+          JOIN offer ON offer.id = balance.offer
+        WHERE {} ORDER BY household.name, balance.id {}""", condition, today, _overdue_only(overdue), paging)
+    for row in rows:
+        row["balance"] = _balance(row)
+        row["ended_on"] = _as_date(row["ended_on"])
+    return rows
+
+
+async def household_count(condition: Condition, today: date, *, overdue: bool = False) -> int:
+    """How many households the subscriptions belong to (those owing overdue money only, if asked)."""
+    rows = await _run("""
+        SELECT COUNT(*) AS count FROM (SELECT household FROM balance GROUP BY household HAVING {}) households""",
+                      condition, today, _overdue_only(overdue, "SUM(overdue_cents)"))
+    return rows[0]["count"]
+
+
+async def household_rows(condition: Condition, today: date, *, overdue: bool = False, limit: int,
+                         offset: int = 0) -> list[dict]:
+    """One page of the households the subscriptions belong to, by name, each with the totals of its
+    subscriptions and the subscriptions themselves (`contracts`)."""
+    households = await _run("""
+        SELECT balance.household, household.name, SUM(expected_cents) AS expected_cents,
+          SUM(received_cents) AS received_cents, SUM(overdue_cents) AS overdue_cents
+        FROM balance JOIN household ON household.id = balance.household
+        GROUP BY balance.household, household.name HAVING {}
+        ORDER BY household.name, balance.household LIMIT {} OFFSET {}""",
+                            condition, today, _overdue_only(overdue, "SUM(overdue_cents)"), limit, offset)
+    contracts: dict[int, list[dict]] = {}
+    if households:
+        for row in await subscription_rows(condition & Subscription.household.is_in(
+                [h["household"] for h in households]), today):
+            contracts.setdefault(row["household"], []).append(row)
+    for household in households:
+        household["totals"] = Totals(household["expected_cents"], household["received_cents"],
+                                     household["expected_cents"] - household["received_cents"],
+                                     household["overdue_cents"])
+        household["contracts"] = contracts.get(household["household"], [])
+    return households
+
+
+def _as_date(value: object) -> date | None:
+    """SQLite hands a date read through a CTE back as its ISO text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]

@@ -1,0 +1,104 @@
+"""Picking lists of a big window: the figures added up by the database, the orders 50 a page,
+one stop or all, searched by household."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import time_machine
+
+from amap.lib.pagination import PAGE_SIZE
+from amap.orders.figures import window_figures
+from amap.orders.picking import picking
+from amap.orders.tables import OrderPayment
+from tests.integration.conftest import login, post_form
+from tests.integration.households import add_household
+from tests.integration.orders.producer_world import AFTER, add_order, add_shop
+from tests.integration.orders.test_picking import orders  # noqa: F401 - the fixture
+
+
+def listed(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r'data-testid="picking-order-(\d+)"', text)]
+
+
+async def test_the_database_adds_up_what_picking_adds_up(world, orders):  # noqa: F811
+    shop, ids = orders
+    await OrderPayment.insert(OrderPayment(order=ids["alice"], amount_cents=5000, method="cash", received_on=AFTER),
+                              OrderPayment(order=ids["bob"], amount_cents=100, method="cash", received_on=AFTER))
+    expected, found = await picking(shop.window), (await window_figures([shop.window]))[shop.window]
+    assert [(s["id"], len(s["orders"]), s["total_cents"], s["paid_cents"], s["products"]) for s in expected["stops"]] \
+        == [(s["id"], s["orders"], s["total_cents"], s["paid_cents"],
+             [{k: p[k] for k in ("id", "name", "unit", "quantity", "total_cents")} for p in s["products"]])
+            for s in found["stops"]]
+    assert [{k: p[k] for k in ("id", "quantity", "total_cents", "stock", "reserved")} for p in expected["products"]] \
+        == [{k: p[k] for k in ("id", "quantity", "total_cents", "stock", "reserved")} for p in found["products"]]
+    assert (found["orders"], found["total_cents"], found["paid_cents"]) == (
+        expected["orders"], expected["total_cents"], expected["paid_cents"])
+
+
+@pytest.fixture
+async def big_window(world):
+    """60 orders at the Tilleuls' stop (Alice's, Bob's and 58 more households') and Erin's at the Canal's."""
+    shop = await add_shop(world, groups=(world.canal, world.tilleuls), stocks={"honey": None, "lamb": None})
+    await add_order(world, shop, "erin", {"honey": 1}, group=world.canal)
+    await add_household(world, "heloise", world.tilleuls, name="Héloïse Lefèvre", second_adult="Noël")
+    await add_order(world, shop, "heloise", {"juice": 2})
+    for number in range(57):
+        who = f"member{number:02d}"
+        await add_household(world, who, world.tilleuls, name=f"Member {number:02d}")
+        await add_order(world, shop, who, {"honey": 1})
+    for who in ("alice", "bob"):
+        await add_order(world, shop, who, {"lamb": 1})
+    return shop
+
+
+async def test_the_orders_are_paged_in_tour_order_and_the_stop_totals_are_the_whole_stops(client, world, big_window):
+    shop = big_window
+    with time_machine.travel(AFTER, tick=False):
+        await login(client, "dan@example.org")
+        first = await client.get(f"/farm/windows/{shop.window}/picking")
+        second = await client.get(f"/farm/windows/{shop.window}/picking?page=2")
+    assert len(listed(first.text)) == PAGE_SIZE and len(listed(second.text)) == 61 - PAGE_SIZE
+    assert not set(listed(first.text)) & set(listed(second.text))
+    assert first.text.index("AMAP du Canal") < first.text.index("AMAP des Tilleuls")  # the tour's order
+    assert second.text.count('data-testid="picking-stop"') == 1  # only the Tilleuls' orders are left
+    for page in (first, second):  # 57 x 9,00 + 2 x 85,00 + 2 x 3,33, the whole stop's on either page
+        assert "689,66" in page.text.split('data-testid="stop-total"')[-1][:80]
+        assert "698,66" in page.text.split('data-testid="overall-total"')[1][:80]  # and Erin's 9,00
+
+
+async def test_one_stop_or_a_search_narrows_the_list_and_htmx_gets_it_alone(client, world, big_window):
+    shop = big_window
+    with time_machine.travel(AFTER, tick=False):
+        await login(client, "dan@example.org")
+        canal = await client.get(f"/farm/windows/{shop.window}/picking?stop={shop.stops[world.canal]}")
+        found = await client.get(f"/farm/windows/{shop.window}/picking", params={"q": "HELOISE"},
+                                 headers={"hx-request": "true", "hx-target": "picking-orders-list"})
+        by_mail = await client.get(f"/farm/windows/{shop.window}/picking", params={"q": "member07@example.org"})
+        other = await client.get(f"/farm/windows/{shop.window}/picking?stop=999999")
+        bad = [await client.get(f"/farm/windows/{shop.window}/picking?{query}")
+               for query in ("page=0", "page=x", "page=3", "stop=abc", "q=%00", "order=99999999999999")]
+    assert len(listed(canal.text)) == 1 and "Erin" in canal.text
+    assert found.text.lstrip().startswith('<div id="picking-orders-list">') and "<html" not in found.text
+    assert len(listed(found.text)) == 1 and "Héloïse" in found.text
+    assert len(listed(by_mail.text)) == 1 and "Member 07" in by_mail.text
+    assert other.status_code == 404
+    assert [response.status_code for response in bad] == [400, 400, 404, 400, 400, 200]
+
+
+async def test_the_payment_form_offers_the_orders_listed_and_the_one_followed(client, world, big_window):
+    shop = big_window
+    with time_machine.travel(AFTER, tick=False):
+        await login(client, "dan@example.org")
+        second = await client.get(f"/farm/windows/{shop.window}/picking?page=2")
+        last = listed(second.text)[-1]
+        first = await client.get(f"/farm/windows/{shop.window}/picking?order={last}")
+        paid = await post_form(client, f"/farm/windows/{shop.window}/payments", {
+            "order": str(last), "amount": "85", "method": "cash", "received_on": "2027-05-10"})
+        refused = await post_form(client, f"/farm/windows/{shop.window}/payments", {
+            "order": "99999999999", "amount": "85", "method": "cash", "received_on": "2027-05-10"})
+    assert f'<option value="{last}" selected' in first.text and 'value="9,00"' in first.text
+    assert first.text.count("<option value=") < 70  # the page's orders, not the window's 61 plus every method
+    assert paid.status_code == 303
+    assert refused.status_code == 400 and 'href="#order"' in refused.text

@@ -1,0 +1,99 @@
+"""The payments page of a big contract: 50 subscriptions a page, searched, the figures for the whole offer."""
+
+import re
+from datetime import date
+
+import pytest
+
+from amap.lib.pagination import PAGE_SIZE
+from amap.payments import services
+from tests.integration.conftest import login, post_form
+from tests.integration.households import add_household
+from tests.integration.payments.conftest import HTMX, cheque, sign
+from tests.integration.payments.test_recording import plain
+from tests.world import add_offer
+
+
+def listed(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr id="subscription-(\d+)"', text)]
+
+
+@pytest.fixture
+async def big_season(world, on_payment_day):
+    """60 households on a contract (Alice, Bob and 58 more), each owing one cheque of 442 € since 5 April."""
+    offer = await add_offer(world, capacity=80)
+    subscriptions = {who: await sign(world, offer, who, offer.full_share, offer.plan_one) for who in ("alice", "bob")}
+    for number in range(58):
+        who = f"member{number:02d}"
+        await add_household(world, who, world.tilleuls, name=f"Member {number:02d}")
+        subscriptions[who] = await sign(world, offer, who, offer.full_share, offer.plan_one)
+    await add_household(world, "heloise", world.tilleuls, name="Héloïse Lefèvre", second_adult="Noël")
+    subscriptions["heloise"] = await sign(world, offer, "heloise", offer.full_share, offer.plan_one)
+    await services.record_payment(subscription_id=subscriptions["member10"], amount_cents=44200, method="transfer",
+                                  received_on=date(2027, 4, 2), recorded_by=world.users["carol"])
+    return offer, subscriptions
+
+
+async def test_the_second_page_shows_the_next_subscriptions_and_the_figures_stay_the_offers(client, world,
+                                                                                           big_season):
+    offer, subscriptions = big_season
+    await login(client, "carol@example.org")
+    first = await client.get(f"/offers/{offer.offer}/payments")
+    second = await client.get(f"/offers/{offer.offer}/payments?page=2")
+    on_first, on_second = listed(first.text), listed(second.text)
+    assert len(on_first) == PAGE_SIZE and len(on_second) == 61 - PAGE_SIZE
+    assert on_first[0] == subscriptions["alice"] and not set(on_first) & set(on_second)
+    assert set(on_first) | set(on_second) == set(subscriptions.values())
+    for page in (first, second):
+        figures = plain(re.search(r'data-testid="payment-figures".*?</p>', page.text, re.S).group(0))
+        assert "26 962,00 €" in figures and "442,00 €" in figures  # 61 x 442 € expected, one paid
+        totals = plain(re.search(r'data-testid="payment-totals".*?</tfoot>', page.text, re.S).group(0))
+        assert "26 962,00 €" in totals  # the whole list's total, not the page's
+        assert "(60)" in page.text  # households overdue, in the whole offer
+    # The payment form still offers every household.
+    assert first.text.count('<option value="') - first.text.count('<option value="cheque"') >= 61
+
+
+async def test_the_search_finds_a_subscription_by_an_adults_e_mail_or_an_accented_name(client, world, big_season):
+    offer, subscriptions = big_season
+    await login(client, "carol@example.org")
+    for q in ("heloise", "LEFÈVRE", "heloise-bis@example.org", "noel"):
+        page = await client.get(f"/offers/{offer.offer}/payments", params={"q": q})
+        assert listed(page.text) == [subscriptions["heloise"]], q
+    overdue = await client.get(f"/offers/{offer.offer}/payments", params={"q": "member1", "overdue": "1"})
+    assert len(listed(overdue.text)) == 9  # member10…member19, member10 paid
+    many = await client.get(f"/offers/{offer.offer}/payments", params={"q": "member", "overdue": "1"})
+    assert f'href="/offers/{offer.offer}/payments?q=member&amp;overdue=1&amp;page=2"' in many.text
+
+
+async def test_htmx_pages_through_the_table_alone(client, world, big_season):
+    offer, subscriptions = big_season
+    await login(client, "carol@example.org")
+    table = await client.get(f"/offers/{offer.offer}/payments?page=2",
+                             headers={"hx-request": "true", "hx-target": "subscription-table"})
+    assert table.text.lstrip().startswith('<div id="subscription-table">') and "<html" not in table.text
+    assert len(listed(table.text)) == 11 and 'name="page" value="2"' in table.text
+
+
+async def test_a_payment_on_the_second_page_keeps_that_page_on_screen(client, world, big_season):
+    offer, subscriptions = big_season
+    await login(client, "carol@example.org")
+    second = listed((await client.get(f"/offers/{offer.offer}/payments?page=2")).text)
+    target = second[3]
+    response = await post_form(client, f"/offers/{offer.offer}/payments",
+                               {**cheque(target, amount="442"), "page": "2"}, headers=HTMX)
+    assert response.status_code == 200 and f'<tr id="subscription-{target}"' in response.text
+    bad = await post_form(client, f"/offers/{offer.offer}/payments", {**cheque(target), "page": "abc"}, headers=HTMX)
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "page=1.5", "page=", "page=99999999999",
+                                   f"q={'x' * 10_000}", "q=%00"])
+async def test_a_bad_page_number_or_search_is_400(client, world, season, on_payment_day, query):
+    await login(client, "carol@example.org")
+    assert (await client.get(f"{season.url}?{query}")).status_code == 400
+
+
+async def test_a_page_beyond_the_last_is_not_found(client, world, season, on_payment_day):
+    await login(client, "carol@example.org")
+    assert (await client.get(f"{season.url}?page=2")).status_code == 404

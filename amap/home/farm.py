@@ -22,7 +22,7 @@ from amap.lib.i18n import _
 from amap.lib.web import form_data, notice, page, see_other
 from amap.orders.windows import farm_windows, state
 from amap.payments.listing import totals_by_offer
-from amap.payments.services import LISTED, Month, month_of, next_month, recent_offers
+from amap.payments.services import LISTED, Month, month_of, months_between, recent_offers
 
 PROFILE_FIELDS = ("name", "production", "description", "address", "practices")
 
@@ -79,20 +79,7 @@ async def money_by_month(offer_ids: list[int], today: date) -> list[Month]:
     for row in await Subscription.raw(MONEY_BY_DAY, *[condition.querystring] * MONEY_BY_DAY.count("{}")):
         day = date.fromisoformat(row["day"]) if isinstance(row["day"], str) else row["day"]  # SQLite: text
         money[row["kind"]][month_of(day)] += row["cents"]
-    expected, received, delivered = money["expected"], money["received"], money["delivered"]
-    known = set(expected) | set(received) | set(delivered)
-    if not known:
-        return []
-    months = []
-    month, last = min(known), max(known)
-    received_to_date = delivered_to_date = 0
-    while month <= last:
-        received_to_date += received[month]
-        delivered_to_date += delivered[month]
-        months.append(Month(month, expected[month], received[month], delivered[month],
-                            received_to_date if month <= month_of(today) else None, delivered_to_date))
-        month = next_month(month)
-    return months
+    return months_between(money["expected"], money["received"], money["delivered"], today)
 
 
 async def payments_overview(farm_id: int, today: date) -> dict:

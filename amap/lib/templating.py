@@ -61,6 +61,12 @@ def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **var
     return text % variables
 
 
+def _capitalize(text: object) -> str:
+    """The first letter up, the rest as it is: Jinja's own lowers the rest ("Tuesday, december 1")."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def make_environment(directory: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(directory),
@@ -72,6 +78,7 @@ def make_environment(directory: Path) -> Environment:
     )
     env.install_gettext_callables(i18n.template_gettext, i18n.template_ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)  # the same, called directly
-    env.filters.update(money=_money, date=_date, time=_time, datetime=_datetime, weekday=_weekday)
+    env.filters.update(money=_money, date=_date, time=_time, datetime=_datetime, weekday=_weekday,
+                       capitalize=_capitalize)
     env.globals.update(colon=colon, language=i18n.get_language, LANGUAGES=i18n.LANGUAGES, pop_notices=pop_notices)
     return env

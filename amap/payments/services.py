@@ -324,6 +324,13 @@ async def monthly_balances(offer_ids: list[int], today: date) -> list[Month]:
                 if day >= sub["first_delivery_on"] and (sub["ended_on"] is None or day < sub["ended_on"]):
                     units = chosen[sub["id"]].get(day, 0) if sub["nature"] == "variable" else sub["quantity"]
                     delivered[month_of(day)] += sub["price_cents"] * units
+    return months_between(expected, received, delivered, today)
+
+
+def months_between(expected: dict[date, int], received: dict[date, int], delivered: dict[date, int],
+                   today: date) -> list[Month]:
+    """Each month from the first to the last with money (sums by month in cents, defaulting to 0),
+    with the running totals; what is received is known only up to this month."""
     known = set(expected) | set(received) | set(delivered)
     if not known:
         return []
@@ -331,9 +338,9 @@ async def monthly_balances(offer_ids: list[int], today: date) -> list[Month]:
     month, last = min(known), max(known)
     received_to_date = delivered_to_date = 0
     while month <= last:
-        received_to_date += received[month]
-        delivered_to_date += delivered[month]
-        months.append(Month(month, expected[month], received[month], delivered[month],
+        received_to_date += received.get(month, 0)
+        delivered_to_date += delivered.get(month, 0)
+        months.append(Month(month, expected.get(month, 0), received.get(month, 0), delivered.get(month, 0),
                             received_to_date if month <= month_of(today) else None, delivered_to_date))
         month = next_month(month)
     return months

@@ -47,3 +47,18 @@ def test_a_distribution_still_open_is_the_next_one_and_a_finished_one_is_not():
     assert next_distribution(PLACE, "Europe/Paris", during).starts.date() == date(2026, 12, 3)
     after = datetime(2026, 12, 3, 19, 30, tzinfo=UTC)  # 20:30 in Paris: over
     assert next_distribution(PLACE, "Europe/Paris", after).starts.date() == date(2026, 12, 10)
+
+
+def test_capitalize_raises_the_first_letter_and_leaves_the_month_as_written():
+    from pathlib import Path
+
+    from amap.lib.i18n import using_language
+    from amap.lib.templating import make_environment
+
+    env = make_environment(Path("templates"))
+    with using_language("en"):
+        text = env.from_string('{{ day | date("full") | capitalize }}').render(day=date(2026, 12, 1))
+    assert text == "Tuesday, December 1, 2026"
+    with using_language("fr"):
+        assert env.from_string('{{ day | date("full") | capitalize }}').render(day=date(2026, 12, 1)) == \
+            "Mardi 1 décembre 2026"

@@ -1,6 +1,5 @@
 """The sign-off sheet reads the database a fixed number of times, whatever the number of households."""
 
-from contextlib import contextmanager
 from datetime import date
 
 import time_machine
@@ -11,42 +10,11 @@ from amap.contracts import lifecycle
 from amap.distributions.calendar import sync_group
 from amap.distributions.tables import Absence, CollectionEvent, Distribution
 from amap.groups.services import join_group
-from amap.lib.db import engine
 from tests.integration.conftest import login
 from tests.integration.contracts.test_lifecycle import request_for
 from tests.integration.distributions.test_sheet import tick
+from tests.queries import counted_queries
 from tests.world import add_offer
-
-
-@contextmanager
-def counted_queries():
-    """Count every statement sent to the database while the block runs.
-
-    Every Piccolo query (select, insert, raw, …) goes through its engine's `run_querystring`, and
-    DDL through `run_ddl`. The tables hold the very engine `amap.lib.db.engine()` returns (asserted
-    below), so wrapping these two methods sees everything a request does, in a transaction or not,
-    on SQLite and PostgreSQL alike; the session and the principal are read the same way for both
-    sheets and cancel out. Piccolo's engines have `__slots__`, so the methods are wrapped on the
-    engine's class (one engine per run) and put back afterwards, whatever happens."""
-    db = engine()
-    assert Distribution._meta.db is db
-    cls = type(db)
-    count = [0]
-    originals = {name: getattr(cls, name) for name in ("run_querystring", "run_ddl")}
-
-    def counting(original):
-        async def run(self, *args, **kwargs):
-            count[0] += 1
-            return await original(self, *args, **kwargs)
-        return run
-
-    for name, original in originals.items():
-        setattr(cls, name, counting(original))
-    try:
-        yield count
-    finally:
-        for name, original in originals.items():
-            setattr(cls, name, original)
 
 
 async def add_households(world, offer, first: int, last: int) -> list[int]:

@@ -19,8 +19,7 @@ fixed page must leave them. `CEILING` bounds every page, so a page drifting upwa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from datetime import date, time, timedelta
 
 import httpx
@@ -35,7 +34,6 @@ from amap.distributions.tables import Absence, Announcement, CollectionEvent, De
 from amap.farms.tables import Farm, FarmSupply
 from amap.groups.services import appoint_coordinator
 from amap.groups.tables import Group, Invitation, Place
-from amap.lib.db import engine
 from amap.network.tables import NetworkFarm, NetworkGroup
 from amap.notifications.tables import OutboxMessage
 from amap.orders.tables import BulkBuyer, OrderWindow, WindowProduct, WindowStop
@@ -46,6 +44,7 @@ from tests.integration.contracts.test_lifecycle import request_for
 from tests.integration.households import add_household
 from tests.integration.orders.producer_world import DURING, Shop, add_order, add_products, add_shop
 from tests.integration.web.test_authz_matrix import EXPECTED, ROLES, as_role, objects, url
+from tests.queries import counted_queries
 from tests.world import OfferWorld, World, add_offer
 
 # No page may read the database more often than this (the session and the principal included).
@@ -64,29 +63,6 @@ KNOWN_N_PLUS_ONE: dict[str, str] = {
 ALLOWED_GROWTH: dict[str, int] = {}
 
 PAGES = sorted(path for path, statuses in EXPECTED.items() if 200 in statuses)
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[int]]:
-    """The number of statements sent to the database while the block runs, in `[0]`."""
-    db = engine()
-    assert Group._meta.db is db  # the tables run their queries on this very engine
-    cls, count = type(db), [0]
-    originals = {name: getattr(cls, name) for name in ("run_querystring", "run_ddl")}
-
-    def counting(original):
-        async def run(self, *args, **kwargs):
-            count[0] += 1
-            return await original(self, *args, **kwargs)
-        return run
-
-    for name, original in originals.items():
-        setattr(cls, name, counting(original))
-    try:
-        yield count
-    finally:
-        for name, original in originals.items():
-            setattr(cls, name, original)
 
 
 def more(tag: str, number: int) -> str:

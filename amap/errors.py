@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from amap.lib.i18n import _, set_language
 from amap.lib.middleware import language_for
-from amap.lib.web import UnreadableForm
+from amap.lib.web import Refused
 
 log = logging.getLogger("amap.errors")
 
@@ -68,7 +68,7 @@ def http_error(request: Request, exc: HTTPException) -> Response:
         return Redirect(f"/login?next={quote(target)}", status_code=303)
     set_language(language_for(request.scope))  # routing errors happen before our middleware ran
     # Our own refusals carry a sentence for the person; Litestar's generic ones do not.
-    detail = exc.detail if (status == 404 and exc.detail != "Not Found") or isinstance(exc, UnreadableForm) else None
+    detail = exc.detail if (status == 404 and exc.detail != "Not Found") or isinstance(exc, Refused) else None
     if status == 413:
         detail = _("What was sent is too big: at most 8 MB at once. Send a smaller file.")
     return Template(PAGES.get(status, "errors/400.html"), context={"detail": detail, "status": status},

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -14,7 +13,7 @@ from amap.groups.committee import chosen_group
 from amap.lib import pagination
 from amap.lib.access import current, ensure, requires_coordinator
 from amap.lib.i18n import _
-from amap.lib.web import page
+from amap.lib.web import Refused, page
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: anything above names nothing
 
@@ -29,7 +28,7 @@ class AuditController(Controller):
         """The group's latest changes, newest first, 50 a page, of one kind of object or all."""
         group, groups = await chosen_group(current(request), slug)
         if kind and kind not in KINDS:
-            raise ValidationException(_("Choose one of the kinds of change listed."))
+            raise Refused(_("Choose one of the kinds of change listed."))
         number = pagination.page_number(page_number)
         pages = pagination.pager(request, number, await history.count(group["id"], kind or None), keep={"kind": kind})
         return page(request, "audit/index.html", block=pagination.list_block(request, "audit-list", "audit_list"),

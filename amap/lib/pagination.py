@@ -22,13 +22,14 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from litestar import Request
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
 
 from amap.lib.db import is_sqlite
 from amap.lib.i18n import _
+from amap.lib.web import Refused
 
 PAGE_SIZE = 50
 MAX_PAGE_DIGITS = 9  # a billion pages: anything longer is not a page number someone followed
@@ -44,7 +45,7 @@ def page_number(value: str | None) -> int:
     """`?page=` as a number from 1 (1 when absent); 400 for anything else (empty, 0, -1, abc, 1.5, ten digits)."""
     value = "1" if value is None else value
     if not (value.isascii() and value.isdigit() and value.strip("0") and len(value) <= MAX_PAGE_DIGITS):
-        raise ValidationException(_("The page number is a whole number from 1."))
+        raise Refused(_("The page number is a whole number from 1."))
     return int(value)
 
 
@@ -52,9 +53,9 @@ def search_term(value: str | None) -> str:
     """`?q=` without its outer spaces; 400 when longer than a search box allows or holding control characters."""
     value = (value or "").strip()
     if len(value) > MAX_SEARCH_LENGTH:
-        raise ValidationException(_("A search is at most %(num)s characters long.", num=MAX_SEARCH_LENGTH))
+        raise Refused(_("A search is at most %(num)s characters long.", num=MAX_SEARCH_LENGTH))
     if CONTROL_CHARACTERS.search(value):
-        raise ValidationException(_("The search holds an invisible control character: type it again."))
+        raise Refused(_("The search holds an invisible control character: type it again."))
     return value
 
 

@@ -68,8 +68,9 @@ def client_address(request: Request) -> str:
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class UnreadableForm(ClientException):
-    """A form no person could have typed: refused whole, with a message the error page shows."""
+class Refused(ClientException):
+    """A 400 whose detail is a sentence for the person (the error page shows it): a form no one could
+    have typed, a page number no link gives. Litestar's own 400s say nothing a person can use."""
 
 
 async def form_data(request: Request) -> dict[str, str]:
@@ -80,6 +81,6 @@ async def form_data(request: Request) -> dict[str, str]:
     form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     if any(CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value) for key, value in values.items()):
-        raise UnreadableForm(detail=_("The form holds an invisible control character that cannot be saved. "
+        raise Refused(detail=_("The form holds an invisible control character that cannot be saved. "
                                       "Type the text again rather than pasting it, and send it again."))
     return values

@@ -76,7 +76,10 @@ async def test_htmx_asks_for_the_list_alone(client, world):
                                    "page=12345678901234567890", f"q={'x' * 10_000}", "q=a%00b"])
 async def test_a_bad_page_number_or_search_is_400(client, world, query):
     await login(client, "carol@example.org")
-    assert (await client.get(f"/committee?group=tilleuls&{query}")).status_code == 400
+    response = await client.get(f"/committee?group=tilleuls&{query}")
+    assert response.status_code == 400
+    # The error page says what was wrong.
+    assert any(words in response.text for words in ("The page number is", "A search is", "The search holds"))
 
 
 async def test_a_page_beyond_the_last_is_not_found(client, world):

@@ -8,6 +8,7 @@ from datetime import date
 
 from litestar import Controller, Request, get
 
+from amap.api.orders import LineOut
 from amap.api.params import PathId
 from amap.errors import api_errors
 from amap.lib.access import current, requires_login
@@ -25,22 +26,12 @@ class ProductTotalOut:
 
 
 @dataclass
-class PickingLineOut:
-    product: int
-    name: str
-    unit: str
-    quantity: int
-    unit_price_cents: int
-    total_cents: int
-
-
-@dataclass
 class PickingOrderOut:
     order: int
     household: str
     organisation: str | None
     status: str
-    lines: list[PickingLineOut]
+    lines: list[LineOut]
     total_cents: int
     paid_cents: int
     due_cents: int
@@ -94,7 +85,7 @@ class ApiPickingController(Controller):
                 order=order["id"], household=order["household_name"], organisation=order["bulk_kind"],
                 status=order["status"], total_cents=order["total_cents"], paid_cents=order["paid_cents"],
                 due_cents=order["due_cents"],
-                lines=[PickingLineOut(product=line["window_product"], name=line["name"], unit=line["unit"],
+                lines=[LineOut(product=line["window_product"], name=line["name"], unit=line["unit"],
                                       quantity=line["quantity"], unit_price_cents=line["unit_price_cents"],
                                       total_cents=line["total_cents"]) for line in order["lines"]],
             ) for order in stop["orders"]],

@@ -69,14 +69,18 @@ def with_reason(sentence: str, reason: str | None, label: object = None) -> str:
 Names = dict[str, dict[int, str]]  # {"household": {id: name}, "user": {id: name}}
 
 
+def _money_received(d: dict, corrected: bool) -> str:
+    """A payment or its correction, for a contract or an order alike."""
+    paid = PAID.get(d.get("method", ""), d.get("method", ""))
+    if corrected:
+        return _("Correction of %(amount)s %(method)s recorded.", amount=money(d.get("amount_cents")), method=paid)
+    return _("Payment of %(amount)s %(method)s recorded, received on %(date)s.",
+             amount=money(d.get("amount_cents")), method=paid, date=day(d.get("received_on")))
+
+
 def _payment(event: dict, names: Names) -> str:
     d = event["details"]
-    paid = PAID.get(d.get("method", ""), d.get("method", ""))
-    if event["action"] == "corrected":
-        text = _("Correction of %(amount)s %(method)s recorded.", amount=money(d.get("amount_cents")), method=paid)
-    else:
-        text = _("Payment of %(amount)s %(method)s recorded, received on %(date)s.",
-                 amount=money(d.get("amount_cents")), method=paid, date=day(d.get("received_on")))
+    text = _money_received(d, event["action"] == "corrected")
     if d.get("cheque_number"):
         text += " " + _("Cheque no. %(number)s, %(bank)s.", number=d["cheque_number"], bank=d.get("bank", ""))
     return with_reason(text, d.get("note"), _("Note:"))
@@ -208,13 +212,7 @@ def _distribution(event: dict, names: Names) -> str:
 
 def _order(event: dict, names: Names) -> str:
     d = event["details"]
-    paid = PAID.get(d.get("method", ""), d.get("method", ""))
-    if event["action"] == "payment_corrected":
-        text = _("Correction of %(amount)s %(method)s recorded.", amount=money(d.get("amount_cents")), method=paid)
-    else:
-        text = _("Payment of %(amount)s %(method)s recorded, received on %(date)s.",
-                 amount=money(d.get("amount_cents")), method=paid, date=day(d.get("received_on")))
-    return with_reason(text, d.get("note"), _("Note:"))
+    return with_reason(_money_received(d, event["action"] == "payment_corrected"), d.get("note"), _("Note:"))
 
 
 DESCRIBERS: dict[str, Callable[[dict, Names], str]] = {

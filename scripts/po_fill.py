@@ -1,6 +1,7 @@
-"""Fill French translations from a JSON object {msgid: msgstr} given on stdin (a translator's helper).
+"""Fill translations from a JSON object {msgid: msgstr} given on stdin (a translator's helper).
 
-Usage: scripts/po_fill.py < translations.json  — then check with the test suite.
+Usage: scripts/po_fill.py [fr|en|es|pt] < translations.json  (French by default), then check with the
+test suite. A plural entry takes a list of forms, as many as the catalog's plural forms.
 """
 
 import json
@@ -9,11 +10,12 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-PATH = Path(__file__).resolve().parent.parent / "amap" / "locale" / "fr" / "LC_MESSAGES" / "messages.po"
+LANGUAGE = sys.argv[1] if len(sys.argv) > 1 else "fr"
+PATH = Path(__file__).resolve().parent.parent / "amap" / "locale" / LANGUAGE / "LC_MESSAGES" / "messages.po"
 
 translations = json.load(sys.stdin)
 with PATH.open("rb") as handle:
-    catalog = read_po(handle, locale="fr")
+    catalog = read_po(handle, locale=LANGUAGE)
 filled = 0
 for message in catalog:
     key = message.id if isinstance(message.id, str) else message.id[0]

@@ -8,6 +8,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from amap.accounts.tables import ApiToken, User
 from amap.lib.access import SESSION_USER_KEY, Principal
 from amap.lib.db import utcnow
+from amap.lib.prepared import prepared
 from amap.lib.security import token_digest
 
 # Every role of a person in one statement: this runs on every request, where each query counts
@@ -26,10 +27,13 @@ SELECT 'network', network, '' FROM network_coordinator WHERE "user" = {} AND end
 """
 
 
+_ACTIVE_USER = prepared(lambda user: User.select(
+    User.id, User.email, User.name, User.household, User.language, User.is_admin
+).where((User.id == user) & (User.is_active == True)).first())  # noqa: E712
+
+
 async def load_principal(user_id: int) -> Principal | None:
-    user = await User.select(
-        User.id, User.email, User.name, User.household, User.language, User.is_admin
-    ).where((User.id == user_id) & (User.is_active == True)).first()  # noqa: E712
+    user = await _ACTIVE_USER(user=user_id)
     if user is None:
         return None
     rows = await User.raw(ROLES_SQL, user["household"] or 0, user_id, user_id, user_id, user_id)

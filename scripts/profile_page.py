@@ -16,11 +16,14 @@ import statistics
 import time
 from pathlib import Path
 
+import logging
+
 import httpx
 from pyinstrument import Profiler
 
 
 async def profile(email: str, url: str, requests: int, password: str, html: Path | None) -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would bury the report
     from amap.app import create_app
 
     app = create_app()

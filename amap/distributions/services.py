@@ -12,6 +12,7 @@ from functools import cache
 
 from amap.contracts.tables import OfferDelivery, Subscription, SubscriptionQuantity
 from amap.distributions.tables import Announcement, Delivery, Distribution, DistributionChange
+from amap.lib.prepared import prepared
 
 COLLECTING = ("active", "ended")  # an ended contract still delivered until the day it ended
 
@@ -91,14 +92,17 @@ def _change_columns() -> tuple:
     return DistributionChange.all_columns(), DistributionChange.changed_by.name.as_alias("changed_by_name")
 
 
+_CHANGES = prepared(lambda distributions: DistributionChange.select(*_change_columns()).where(
+    DistributionChange.distribution.is_in(distributions)).order_by(
+    DistributionChange.changed_at).order_by(DistributionChange.id))
+
+
 async def changes_of(distribution_ids: Sequence[int]) -> dict[int, list[dict]]:
     """The recorded exceptions of each distribution, oldest first."""
     if not distribution_ids:
         return {}
     changes: dict[int, list[dict]] = {}
-    for row in await DistributionChange.select(*_change_columns()).where(
-            DistributionChange.distribution.is_in(list(distribution_ids))).order_by(
-            DistributionChange.changed_at).order_by(DistributionChange.id):
+    for row in await _CHANGES(distributions=list(distribution_ids)):
         changes.setdefault(row["distribution"], []).append(row)
     return changes
 
@@ -108,14 +112,17 @@ def _announcement_columns() -> tuple:
     return Announcement.all_columns(), Announcement.offer_share.share_type.name.as_alias("share_name")
 
 
+_ANNOUNCEMENTS = prepared(lambda deliveries: Announcement.select(*_announcement_columns()).where(
+    Announcement.delivery.is_in(deliveries) & Announcement.published_at.is_not_null()).order_by(
+    Announcement.offer_share).output(load_json=True))
+
+
 async def announcements_of(delivery_ids: Sequence[int]) -> dict[int, list[dict]]:
     """The published announcements of each delivery, one per share type."""
     if not delivery_ids:
         return {}
     found: dict[int, list[dict]] = {}
-    for row in await Announcement.select(*_announcement_columns()).where(
-            Announcement.delivery.is_in(list(delivery_ids)) & Announcement.published_at.is_not_null()).order_by(
-            Announcement.offer_share).output(load_json=True):
+    for row in await _ANNOUNCEMENTS(deliveries=list(delivery_ids)):
         found.setdefault(row["delivery"], []).append(row)
     return found
 
@@ -129,6 +136,29 @@ def _collection_columns() -> tuple[tuple, tuple]:
              Subscription.sharing, Subscription.quantity, Subscription.offer_share, Subscription.first_delivery_on,
              Subscription.ended_on, Subscription.offer.nature.as_alias("nature"),
              Subscription.offer_share.share_type.name.as_alias("share_name")))
+
+
+# collections() serves /me, the sheet and the farm's lists on every view: its SQL is written once.
+_DELIVERIES = prepared(lambda distributions: Delivery.select(*_collection_columns()[0]).where(
+    Delivery.distribution.is_in(distributions)))
+
+
+def _collecting(offers: list, households: list | None = None):
+    query = Subscription.select(*_collection_columns()[1]).where(
+        Subscription.offer.is_in(offers) & Subscription.status.is_in(list(COLLECTING))
+        & Subscription.first_delivery_on.is_not_null())
+    if households is None:
+        return query
+    return query.where(Subscription.household.is_in(households) | Subscription.co_household.is_in(households))
+
+
+_COLLECTING = prepared(_collecting)
+_COLLECTING_OF = prepared(_collecting)
+_UNITS = prepared(lambda subscriptions: SubscriptionQuantity.select(
+    SubscriptionQuantity.subscription, SubscriptionQuantity.delivers_on, SubscriptionQuantity.quantity,
+).where(SubscriptionQuantity.subscription.is_in(subscriptions)))
+_CALENDARS = prepared(lambda offers: OfferDelivery.select(OfferDelivery.offer, OfferDelivery.delivers_on).where(
+    OfferDelivery.offer.is_in(offers)))
 
 
 async def collections(distribution_ids: Sequence[int], household_ids: Iterable[int] | None = None, *,
@@ -146,32 +176,26 @@ async def collections(distribution_ids: Sequence[int], household_ids: Iterable[i
     households = None if household_ids is None else set(household_ids)
     if not distribution_ids or households == set():
         return []
-    delivery_columns, subscription_columns = _collection_columns()
-    deliveries = await Delivery.select(*delivery_columns).where(Delivery.distribution.is_in(list(distribution_ids)))
+    deliveries = await _DELIVERIES(distributions=list(distribution_ids))
     if not deliveries:
         return []
     offers = sorted({d["offer"] for d in deliveries})
-    query = Subscription.select(*subscription_columns).where(
-        Subscription.offer.is_in(offers) & Subscription.status.is_in(list(COLLECTING))
-        & Subscription.first_delivery_on.is_not_null())
-    if households is not None:
-        wanted = sorted(households)
-        query = query.where(Subscription.household.is_in(wanted) | Subscription.co_household.is_in(wanted))
-    subscriptions = await query
+    if households is None:
+        subscriptions = await _COLLECTING(offers=offers)
+    else:
+        subscriptions = await _COLLECTING_OF(offers=offers, households=sorted(households))
     by_offer: dict[int, list[dict]] = {}
     for sub in subscriptions:
         by_offer.setdefault(sub["offer"], []).append(sub)
     variable = [s["id"] for s in subscriptions if s["nature"] == "variable"]
     units: dict[tuple[int, date], int] = {}
     if variable:
-        units = {(row["subscription"], row["delivers_on"]): row["quantity"] for row in await SubscriptionQuantity.select(
-            SubscriptionQuantity.subscription, SubscriptionQuantity.delivers_on, SubscriptionQuantity.quantity,
-        ).where(SubscriptionQuantity.subscription.is_in(variable))}
+        units = {(row["subscription"], row["delivers_on"]): row["quantity"]
+                 for row in await _UNITS(subscriptions=variable)}
     alternating = sorted({s["offer"] for s in subscriptions if s["co_household"] and s["sharing"] == "alternate"})
     calendars: dict[int, list[date]] = {}
     if alternating:
-        for row in await OfferDelivery.select(OfferDelivery.offer, OfferDelivery.delivers_on).where(
-                OfferDelivery.offer.is_in(alternating)):
+        for row in await _CALENDARS(offers=alternating):
             calendars.setdefault(row["offer"], []).append(row["delivers_on"])
         for days in calendars.values():
             days.sort()
@@ -215,14 +239,18 @@ def by_distribution_and_household(found: Iterable[Collection]) -> dict[tuple[int
     return grouped
 
 
+_COMING = prepared(lambda groups, earliest, limit: Distribution.select(*distribution_columns()).where(
+    Distribution.group.is_in(groups) & (Distribution.held_on >= earliest)
+).order_by(Distribution.held_on).order_by(Distribution.starts_at).order_by(Distribution.id).limit(limit),
+    shaping=("limit",))
+
+
 async def next_distributions(group_ids: Sequence[int], today_by_group: dict[int, date], *,
                              limit: int = 10) -> list[dict]:
     """The coming distributions of these groups (cancelled ones included), each from its group's
     own today, soonest first."""
     if not group_ids:
         return []
-    earliest = min(today_by_group.values())
-    rows = await Distribution.select(*distribution_columns()).where(
-        Distribution.group.is_in(list(group_ids)) & (Distribution.held_on >= earliest)
-    ).order_by(Distribution.held_on).order_by(Distribution.starts_at).order_by(Distribution.id).limit(limit + 2 * len(group_ids))  # a group whose today is later drops a day
+    rows = await _COMING(groups=list(group_ids), earliest=min(today_by_group.values()),
+                         limit=limit + 2 * len(group_ids))  # a group whose today is later drops a day
     return [row for row in rows if row["held_on"] >= today_by_group[row["group"]]][:limit]

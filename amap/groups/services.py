@@ -11,6 +11,7 @@ from amap.accounts.tables import User
 from amap.audit import log as audit
 from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
 from amap.lib.db import utcnow, write_transaction
+from amap.lib.prepared import prepared
 from amap.lib.security import hash_password, new_token, token_digest
 
 INVITATION_LIFETIME = timedelta(days=21)
@@ -171,8 +172,10 @@ async def places_of(group_ids: list[int]) -> list[dict]:
     return await Place.select().where(Place.group.is_in(group_ids)).order_by(Place.weekday).order_by(Place.id)
 
 
+_GROUPS = prepared(lambda ids: Group.select().where(Group.id.is_in(ids)).order_by(Group.name))
+
+
 async def groups_by_id(group_ids: list[int]) -> dict[int, dict]:
     if not group_ids:
         return {}
-    rows = await Group.select().where(Group.id.is_in(group_ids)).order_by(Group.name)
-    return {row["id"]: row for row in rows}
+    return {row["id"]: row for row in await _GROUPS(ids=list(group_ids))}

@@ -21,6 +21,7 @@ from amap.groups.tables import Group, Membership, Place
 from amap.lib.access import Principal, current, requires_login
 from amap.lib.dates import local_today
 from amap.lib.db import database_ok, utcnow
+from amap.lib.prepared import prepared
 from amap.lib.web import page
 from amap.network.directory import all_networks
 from amap.orders import reads as orders
@@ -126,6 +127,11 @@ class PublicController(Controller):
         )
 
 
+_HOUSEHOLD = prepared(lambda household: Household.select().where(Household.id == household).first())
+_ADULTS = prepared(lambda household: User.select(User.id, User.name, User.email).where(
+    (User.household == household) & (User.is_active == True)).order_by(User.id))  # noqa: E712
+
+
 class MeController(Controller):
     @get("/me", name="me", guards=[requires_login])
     async def me(self, request: Request) -> Template:
@@ -144,10 +150,8 @@ class MeController(Controller):
         household = None
         adults: list[dict] = []
         if principal.household_id is not None:
-            household = await Household.select().where(Household.id == principal.household_id).first()
-            adults = await User.select(User.id, User.name, User.email).where(
-                (User.household == principal.household_id) & (User.is_active == True)  # noqa: E712
-            ).order_by(User.id)
+            household = await _HOUSEHOLD(household=principal.household_id)
+            adults = await _ADULTS(household=principal.household_id)
         contracts = await my_contracts(principal.household_id, local_today())
         shifts = await shifts_of(principal.household_id, local_today())
         progress = await obligations(principal.member_groups | principal.coordinator_groups, principal.household_id,

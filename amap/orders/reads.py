@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import format_decimal
 from piccolo.columns import Column
+from piccolo.query import Select
 
 from amap.lib import price_parts
-from amap.lib.i18n import _l, get_language
+from amap.lib.i18n import _l
+from amap.lib.numbers import percent_text
+from amap.lib.prepared import prepared
 from amap.orders.ordering import catalog_rows, is_open, left_for
 from amap.orders.tables import BulkBuyer, Order, OrderLine, OrderWindow, WindowStop
 
@@ -52,17 +54,24 @@ def _order_columns() -> tuple[tuple, Column]:
     return (Order.all_columns(), *_window_columns(Order.window), *_stop_columns(Order.stop)), Order.window.closes_at
 
 
+def _open_windows(groups: list, now: datetime) -> Select:
+    columns, published_at, closed_at, opens_at, closes_at = _open_window_columns()
+    return WindowStop.select(*columns).where(
+        WindowStop.group.is_in(groups) & published_at.is_not_null() & closed_at.is_null() & (opens_at <= now)
+        & (closes_at > now)).order_by(closes_at).order_by(WindowStop.window).order_by(WindowStop.position)
+
+
+_OPEN_WINDOWS = prepared(_open_windows)
+
+
 async def open_windows(group_ids: Iterable[int], now: datetime) -> list[dict]:
     """Windows open now that deliver to one of these groups, the soonest closing first, each with
     its stop (the first of the tour when it serves several of the groups)."""
     ids = sorted(group_ids)
     if not ids:
         return []
-    now = now.astimezone(UTC)  # SQLite compares stored timestamps as text, all written in UTC
-    columns, published_at, closed_at, opens_at, closes_at = _open_window_columns()
-    rows = await WindowStop.select(*columns).where(
-        WindowStop.group.is_in(ids) & published_at.is_not_null() & closed_at.is_null() & (opens_at <= now)
-        & (closes_at > now)).order_by(closes_at).order_by(WindowStop.window).order_by(WindowStop.position)
+    # SQLite compares stored timestamps as text, all written in UTC
+    rows = await _OPEN_WINDOWS(groups=ids, now=now.astimezone(UTC))
     first_stops: dict[int, dict] = {}
     for row in rows:
         first_stops.setdefault(row["window"], row)
@@ -90,11 +99,10 @@ async def window_for(window_id: int, group_ids: Iterable[int], household_id: int
 
 
 def vat_label(rate_bp: int | None) -> str:
-    """550 basis points as "5,5 %" in French, "5.5%" in English."""
+    """550 basis points as "5,5 %" in French, "5.5%" in English: the locale's percent pattern."""
     if rate_bp is None:
         return ""
-    number = format_decimal(Decimal(rate_bp) / 100, locale=get_language())
-    return f"{number}\u00a0%" if get_language() == "fr" else f"{number}%"
+    return percent_text(Decimal(rate_bp) / 100)
 
 
 async def catalog(window_id: int, current: dict[int, int] | None = None) -> list[dict]:
@@ -122,12 +130,15 @@ def order_state(order: dict, now: datetime, today: date) -> str:
     return "past"
 
 
+_HOUSEHOLD_ORDERS = prepared(lambda household: Order.select(*_order_columns()[0]).where(
+    Order.household == household).order_by(_order_columns()[1], ascending=False))
+
+
 async def household_orders(household_id: int | None, now: datetime, today: date) -> list[dict]:
     """The household's orders, most recent window first, each with its window, farm, stop and state."""
     if household_id is None:
         return []
-    columns, closes_at = _order_columns()
-    rows = await Order.select(*columns).where(Order.household == household_id).order_by(closes_at, ascending=False)
+    rows = await _HOUSEHOLD_ORDERS(household=household_id)
     for row in rows:
         row["state"] = order_state(row, now, today)
     return rows

@@ -10,6 +10,7 @@ from piccolo.querystring import QueryString
 
 from amap.contracts.tables import Subscription
 from amap.groups.tables import Membership
+from amap.lib.prepared import prepared
 from amap.roster.tables import Obligation, Signup
 
 
@@ -30,11 +31,29 @@ class Progress:
         return max(0, self.owed - self.done - self.upcoming)
 
 
+# Read for every household on /me and the roster: the SQL of these reads is written once.
+_SEASON_OBLIGATIONS = prepared(lambda group, today: Obligation.select().where(
+    (Obligation.group == group) & (Obligation.starts_on <= today) & (Obligation.ends_on >= today)
+).order_by(Obligation.id))
+_SHARES_HELD = prepared(lambda households, group: Subscription.select(
+    Subscription.household, Subscription.offer_share.share_type.name.as_alias("share_name"),
+).where(Subscription.household.is_in(households) & (Subscription.offer.group == group)
+        & (Subscription.status == "active")))
+
+
+def _shifts_held(households: list, group, starts, since_season: bool):
+    query = Signup.select(Signup.household, Signup.status, Signup.slot.held_on.as_alias("held_on")).where(
+        Signup.household.is_in(households) & (Signup.slot.group == group)
+        & Signup.status.is_in(["signed", "done", "no_show"]))
+    return query.where(Signup.slot.held_on >= starts) if since_season else query
+
+
+_SHIFTS_HELD = prepared(_shifts_held, shaping=("since_season",))
+
+
 async def season_obligations(group_id: int, today: date) -> list[dict]:
     """The obligations whose period holds `today` (one per share type at most, empty for all)."""
-    return await Obligation.select().where(
-        (Obligation.group == group_id) & (Obligation.starts_on <= today) & (Obligation.ends_on >= today)
-    ).order_by(Obligation.id)
+    return await _SEASON_OBLIGATIONS(group=group_id, today=today)
 
 
 async def progress(group_id: int, household_ids: Iterable[int], today: date) -> dict[int, Progress]:
@@ -50,23 +69,15 @@ async def progress(group_id: int, household_ids: Iterable[int], today: date) -> 
     by_share = {o["share_type_name"]: o for o in obligations if o["share_type_name"]}
     owed_by: dict[int, dict | None] = {household: general for household in ids}
     if by_share:
-        held = await Subscription.select(
-            Subscription.household, Subscription.offer_share.share_type.name.as_alias("share_name"),
-        ).where(Subscription.household.is_in(ids) & (Subscription.offer.group == group_id)
-                & (Subscription.status == "active"))
+        held = await _SHARES_HELD(households=ids, group=group_id)
         for row in held:
             obligation = by_share.get(row["share_name"])
             current = owed_by[row["household"]]
             if obligation and (current is None or current is general or obligation["shifts"] > current["shifts"]):
                 owed_by[row["household"]] = obligation
     starts = min((o["starts_on"] for o in obligations), default=None)
-    query = Signup.select(Signup.household, Signup.status, Signup.slot.held_on.as_alias("held_on")).where(
-        Signup.household.is_in(ids) & (Signup.slot.group == group_id)
-        & Signup.status.is_in(["signed", "done", "no_show"]))
-    if starts:
-        query = query.where(Signup.slot.held_on >= starts)
     counts = {household: {"done": 0, "upcoming": 0, "no_shows": 0} for household in ids}
-    for row in await query:
+    for row in await _SHIFTS_HELD(households=ids, group=group_id, starts=starts, since_season=starts is not None):
         obligation = owed_by[row["household"]]
         in_season = obligation is None or obligation["starts_on"] <= row["held_on"] <= obligation["ends_on"]
         if row["status"] == "signed" and row["held_on"] >= today:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from amap.groups.tables import Group
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.i18n import _
+from amap.lib.prepared import prepared
 from amap.roster import notices
 from amap.roster.obligations import progress
 from amap.roster.slots import describe, free_place, is_live, slot_columns, take_place
@@ -58,19 +59,26 @@ async def open_slots(group_ids: Iterable[int], today: date, last: date | None = 
     return slots
 
 
+# shifts_of is read by /me and /roster on every view: its SQL is written once.
+_COMING_SIGNUPS = prepared(lambda by, who, today: Signup.select(
+    Signup.id, Signup.slot, Signup.user, Signup.status, Signup.user.name.as_alias("user_name")).where(
+    (getattr(Signup, by) == who) & (Signup.status == "signed") & (Signup.slot.held_on >= today)), shaping=("by",))
+_SLOTS = prepared(lambda ids: Slot.select(*slot_columns()).where(Slot.id.is_in(ids)))
+_OFFERED = prepared(lambda signups: SwapOffer.select(SwapOffer.signup).where(
+    SwapOffer.signup.is_in(signups) & SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null()))
+_GROUP_NAMES = prepared(lambda ids: Group.select(Group.id, Group.name).where(Group.id.is_in(ids)).order_by(Group.name))
+
+
 async def shifts_of(household_id: int | None, today: date, *, user_id: int | None = None) -> list[dict]:
     """The coming shifts (status "signed") of a household, or of one person, soonest first."""
     if household_id is None and user_id is None:
         return []
-    who = Signup.user == user_id if user_id is not None else Signup.household == household_id
-    rows = await Signup.select(Signup.id, Signup.slot, Signup.user, Signup.status,
-                               Signup.user.name.as_alias("user_name")).where(
-        who & (Signup.status == "signed") & (Signup.slot.held_on >= today))
-    slots = {s["id"]: describe(s) for s in await Slot.select(*slot_columns()).where(
-        Slot.id.is_in([r["slot"] for r in rows]))} if rows else {}
-    offered = {r["signup"] for r in await SwapOffer.select(SwapOffer.signup).where(
-        SwapOffer.signup.is_in([r["id"] for r in rows]) & SwapOffer.taken_by.is_null()
-        & SwapOffer.withdrawn_at.is_null())} if rows else set()
+    if user_id is not None:
+        rows = await _COMING_SIGNUPS(by="user", who=user_id, today=today)
+    else:
+        rows = await _COMING_SIGNUPS(by="household", who=household_id, today=today)
+    slots = {s["id"]: describe(s) for s in await _SLOTS(ids=[r["slot"] for r in rows])} if rows else {}
+    offered = {r["signup"] for r in await _OFFERED(signups=[r["id"] for r in rows])} if rows else set()
     shifts = [{**slots[r["slot"]], "signup_id": r["id"], "user_id": r["user"], "user_name": r["user_name"],
                "swap_offered": r["id"] in offered} for r in rows]
     return sorted(shifts, key=lambda s: (s["starts"], s["title"]))
@@ -87,8 +95,7 @@ async def obligations(group_ids: Iterable[int], household_id: int | None, today:
     if household_id is None:
         return []
     rows = []
-    for group in await Group.select(Group.id, Group.name).where(Group.id.is_in(sorted(group_ids) or [-1])).order_by(
-            Group.name):
+    for group in await _GROUP_NAMES(ids=sorted(group_ids) or [-1]):
         mine = (await progress(group["id"], [household_id], today))[household_id]
         if mine.owed:
             rows.append({"id": group["id"], "group_name": group["name"], "owed": mine.owed, "done": mine.done,

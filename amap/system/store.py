@@ -8,7 +8,12 @@ from datetime import datetime, timedelta
 from litestar.stores.base import NamespacedStore
 
 from amap.lib.db import utcnow
+from amap.lib.prepared import prepared
 from amap.system.tables import Counter, StoreEntry
+
+# Read on every request (the session): its SQL is written once.
+_ENTRY = prepared(lambda key: StoreEntry.select(StoreEntry.value, StoreEntry.expires_at).where(
+    StoreEntry.key == key).first())
 
 
 def _expiry(expires_in: int | timedelta | None) -> datetime | None:
@@ -74,9 +79,7 @@ class DatabaseStore(NamespacedStore):
         self._remember(key, data, expires_at)
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = await StoreEntry.select(StoreEntry.value, StoreEntry.expires_at).where(
-            StoreEntry.key == self._key(key)
-        ).first()
+        row = await _ENTRY(key=self._key(key))
         if row is None:
             return None
         if row["expires_at"] is not None and row["expires_at"] <= utcnow():

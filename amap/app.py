@@ -13,7 +13,7 @@ from pathlib import Path
 from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -21,7 +21,6 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 import amap
@@ -63,6 +62,7 @@ from amap.home.personal_data import CommitteeAccountController, PersonalDataCont
 from amap.home.subscription import SubscriptionController
 from amap.imports.pages import ImportController
 from amap.lib import db
+from amap.lib.assets import COMPRESSION, Assets, static_router
 from amap.lib.middleware import LanguageMiddleware, add_security_headers
 from amap.lib.settings import Settings, get_settings
 from amap.lib.templating import make_environment
@@ -166,7 +166,9 @@ async def embedded_scheduler(_: Litestar) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    template_config = TemplateConfig(engine=JinjaTemplateEngine(engine_instance=make_environment(ROOT / "templates")))
+    assets = Assets(ROOT / "static")
+    environment = make_environment(ROOT / "templates", assets)
+    template_config = TemplateConfig(engine=JinjaTemplateEngine(engine_instance=environment))
     session_config = RotatingSessionConfig(
         store="sessions",
         max_age=int(SESSION_LIFETIME.total_seconds()),
@@ -174,16 +176,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         httponly=True,
         samesite="lax",
     )
-    static = create_static_files_router(
-        path="/static",
-        directories=[ROOT / "static"],
-        # Vendored files carry their version in their name, so they may be cached long.
-        cache_control=CacheControlHeader(max_age=86400, public=True),
-    )
     return Litestar(
         # HTML pages stay out of the OpenAPI document: it describes the JSON API only.
         route_handlers=[Router("/", route_handlers=PAGE_CONTROLLERS, include_in_schema=False), *API_CONTROLLERS,
-                        static],
+                        static_router(assets)],
         middleware=[
             session_config.middleware,
             DefineMiddleware(PrincipalMiddleware, exclude=["^/static/", "^/healthz", "^/schema"]),
@@ -193,6 +189,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # The largest thing anyone sends is a share's photo (5 MB, amap/distributions/uploads.py);
         # anything bigger is refused with a 413 before it is read into memory.
         request_max_body_size=8 * 1024 * 1024,
+        compression_config=COMPRESSION,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,

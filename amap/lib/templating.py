@@ -10,6 +10,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from amap.lib import dates, i18n, money
+from amap.lib.assets import Assets
 from amap.lib.web import pop_notices
 
 
@@ -67,7 +68,8 @@ def _capitalize(text: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-def make_environment(directory: Path) -> Environment:
+def make_environment(directory: Path, assets: Assets | None = None) -> Environment:
+    """The pages' environment gets `assets` (for `static_url`); the mails' has no static files."""
     env = Environment(
         loader=FileSystemLoader(directory),
         autoescape=select_autoescape(["html"]),  # mail bodies (.txt) are plain text
@@ -81,4 +83,6 @@ def make_environment(directory: Path) -> Environment:
     env.filters.update(money=_money, date=_date, time=_time, datetime=_datetime, weekday=_weekday,
                        capitalize=_capitalize)
     env.globals.update(colon=colon, language=i18n.get_language, LANGUAGES=i18n.LANGUAGES, pop_notices=pop_notices)
+    if assets is not None:
+        env.globals["static_url"] = assets.url
     return env

@@ -284,7 +284,7 @@ async def test_the_contracts_ledger_page_shows_the_chart_and_the_households(clie
     assert page.status_code == 200
     chart = json.loads(html.unescape(re.search(r'data-money-chart="([^"]*)"', page.text).group(1)))
     assert chart["x"][0] == "2027-04-01" and chart["unit"] == "day" and len(chart["lines"]) == 2
-    assert '<script src="/static/js/money-chart.js" defer></script>' in page.text
+    assert '<script src="/static/js/money-chart.' in page.text
     assert page.text.count('data-testid="offer-ledger-day"') == 6
     assert page.text.count('data-testid="offer-ledger-household"') == 3
     assert 'data-testid="offer-ledger-difference">-67,10' in page.text

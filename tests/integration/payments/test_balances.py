@@ -83,6 +83,6 @@ async def test_the_farm_dashboard_shows_the_balances_table_and_the_chart_data(cl
     assert data["x"][0] == "2027-03-01" and data["unit"] == "month" and received[:4] == [8840, 34840, 43680, None]
     assert delivered[-1] == 70200
     assert 'data-testid="farm-months"' in page.text  # the same figures as a table
-    assert '<script src="/static/js/money-chart.js" defer></script>' in page.text
+    assert '<script src="/static/js/money-chart.' in page.text
     other = await client.get("/me")
-    assert "money-chart.js" not in other.text  # only the pages with a chart load it
+    assert "/static/js/money-chart." not in other.text  # only the pages with a chart load it

@@ -55,12 +55,6 @@ async def test_pages_carry_security_headers(client):
     assert response.headers["referrer-policy"] == "same-origin"
 
 
-async def test_static_assets_are_served_with_a_cache_lifetime(client):
-    response = await client.get("/static/vendor/htmx-2.0.11.min.js")
-    assert response.status_code == 200
-    assert "max-age=86400" in response.headers["cache-control"]
-
-
 async def test_language_follows_the_browser_then_the_choice_made(client):
     english = await client.get("/login", headers={"accept-language": "en-GB,en;q=0.9"})
     assert "<h1>Log in</h1>" in english.text

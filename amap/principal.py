@@ -11,49 +11,58 @@ from amap.lib.db import utcnow
 from amap.lib.prepared import prepared
 from amap.lib.security import token_digest
 
-# Every role of a person in one statement: this runs on every request, where each query counts
-# (on SQLite each one opens its own connection).
-ROLES_SQL = """
-SELECT 'membership' AS kind, "group" AS id, status FROM membership WHERE household = {}
-UNION ALL
-SELECT 'coordinator', "group", '' FROM coordinator WHERE "user" = {} AND ended_at IS NULL
-UNION ALL
-SELECT 'farm', farm, '' FROM farmer WHERE "user" = {} AND ended_at IS NULL
-UNION ALL
-SELECT 'farm_group', farm_supply."group", '' FROM farm_supply JOIN farmer ON farmer.farm = farm_supply.farm
- WHERE farmer."user" = {} AND farmer.ended_at IS NULL AND farm_supply.ended_at IS NULL
-UNION ALL
-SELECT 'network', network, '' FROM network_coordinator WHERE "user" = {} AND ended_at IS NULL
+# A person and every role of theirs in one statement: this runs on every request, where each query
+# counts (on SQLite each one opens its own connection). Memberships bring their group's words along.
+# Each {} is the user's id; no row when the account is closed, one row with no role when it has none.
+PRINCIPAL_SQL = """
+SELECT app_user.id AS user_id, app_user.email, app_user.name, app_user.household, app_user.language,
+  app_user.is_admin, roles.kind, roles.id, roles.status, roles.vocabulary
+FROM app_user LEFT JOIN (
+  SELECT 'membership' AS kind, membership."group" AS id, membership.status, amap_group.vocabulary
+   FROM membership JOIN amap_group ON amap_group.id = membership."group"
+   WHERE membership.household = (SELECT household FROM app_user WHERE id = {})
+  UNION ALL
+  SELECT 'coordinator', "group", '', '' FROM coordinator WHERE "user" = {} AND ended_at IS NULL
+  UNION ALL
+  SELECT 'farm', farm, '', '' FROM farmer WHERE "user" = {} AND ended_at IS NULL
+  UNION ALL
+  SELECT 'farm_group', farm_supply."group", '', '' FROM farm_supply JOIN farmer ON farmer.farm = farm_supply.farm
+   WHERE farmer."user" = {} AND farmer.ended_at IS NULL AND farm_supply.ended_at IS NULL
+  UNION ALL
+  SELECT 'network', network, '', '' FROM network_coordinator WHERE "user" = {} AND ended_at IS NULL
+) roles ON 1 = 1
+WHERE app_user.id = {} AND app_user.is_active = {}
 """
-
-
-_ACTIVE_USER = prepared(lambda user: User.select(
-    User.id, User.email, User.name, User.household, User.language, User.is_admin
-).where((User.id == user) & (User.is_active == True)).first())  # noqa: E712
+_PRINCIPAL = prepared(lambda user: User.raw(PRINCIPAL_SQL, *[user] * 6, True))
 
 
 async def load_principal(user_id: int) -> Principal | None:
-    user = await _ACTIVE_USER(user=user_id)
-    if user is None:
+    rows = await _PRINCIPAL(user=user_id)
+    if not rows:
         return None
-    rows = await User.raw(ROLES_SQL, user["household"] or 0, user_id, user_id, user_id, user_id)
+    user = rows[0]
 
     def ids(kind: str, status: str | None = None) -> frozenset[int]:
         return frozenset(row["id"] for row in rows if row["kind"] == kind and status in (None, row["status"]))
 
+    # The member's own group's words; in several groups, the first one's.
+    member_of = sorted((row["id"], row["vocabulary"]) for row in rows
+                       if row["kind"] == "membership" and row["status"] == "active")
+
     return Principal(
-        id=user["id"],
+        id=user["user_id"],
         email=user["email"],
         name=user["name"],
         household_id=user["household"],
         language=user["language"],
-        is_admin=user["is_admin"],
+        is_admin=bool(user["is_admin"]),  # SQLite answers a raw boolean as 0 or 1
         member_groups=ids("membership", "active"),
         pending_groups=ids("membership", "pending"),
         coordinator_groups=ids("coordinator"),
         farms=ids("farm"),
         farm_groups=ids("farm_group"),
         networks=ids("network"),
+        vocabulary=member_of[0][1] if member_of else "",
     )
 
 

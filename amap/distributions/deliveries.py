@@ -19,8 +19,9 @@ from amap.distributions.uploads import PhotoError, read_photo
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
-from amap.lib.i18n import _, get_language
+from amap.lib.i18n import _
 from amap.lib.money import parse_euros
+from amap.lib.numbers import decimal_text
 from amap.lib.web import form_data, notice, page, see_other
 
 TEMPLATE = "distributions/announcement.html"
@@ -29,9 +30,8 @@ FIELDS = ("name", "quantity", "unit", "price")
 
 
 def localised(number: object) -> str:
-    """A decimal as the reader writes it: 1,5 in French, 1.5 in English."""
-    text = str(number)
-    return text.replace(".", ",") if get_language() == "fr" else text
+    """A decimal as the reader writes it: 1,5 in French, Spanish or Portuguese, 1.5 in English."""
+    return decimal_text(number)
 
 
 def euros_text(cents: int) -> str:

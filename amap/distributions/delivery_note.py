@@ -15,13 +15,8 @@ from amap.distributions.split import format_quantity
 from amap.distributions.tables import Announcement, Delivery, Distribution
 from amap.farms.tables import Farm
 from amap.lib.access import current, ensure, requires_login
-from amap.lib.i18n import get_language
+from amap.lib.numbers import decimal_text
 from amap.lib.web import page
-
-
-def _localised(number: object) -> str:
-    text = str(number)
-    return text.replace(".", ",") if get_language() == "fr" else text
 
 
 async def delivery_lines(deliveries: list[dict]) -> list[dict]:
@@ -48,8 +43,8 @@ async def delivery_lines(deliveries: list[dict]) -> list[dict]:
         for share in shares.get(delivery["offer"], []):
             units = due.get(share["id"], 0)
             row = announced.get((delivery["id"], share["id"]))
-            items = [{"name": entry["name"], "unit": entry["unit"], "per_share": _localised(entry["quantity"]),
-                      "total": _localised(format_quantity(Decimal(str(entry["quantity"])) * units))}
+            items = [{"name": entry["name"], "unit": entry["unit"], "per_share": decimal_text(entry["quantity"]),
+                      "total": decimal_text(format_quantity(Decimal(str(entry["quantity"])) * units))}
                      for entry in clean_items(row["items"] if row else [])]
             lines.append({"id": share["id"], "name": share["name"], "units": units, "contents": items,
                           "published": bool(row and row["published_at"])})

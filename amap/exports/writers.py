@@ -3,9 +3,10 @@
 CSV, the convention of every CSV file of the app:
 - UTF-8 with a byte order mark: without it Excel reads the file as Windows-1252 and garbles
   accents ("Ã©" for "é"); LibreOffice and scripts ignore the mark.
-- Separator and decimal mark follow the reader's language, as their spreadsheet expects:
-  in French `;` between cells and `12,50` (French Excel uses the comma as decimal mark, so it
-  splits cells on `;`, and reads "12.50" as text or a date); in English `,` and `12.50`.
+- Separator and decimal mark follow the reader's language, as their spreadsheet expects, by the
+  locale's decimal symbol (Babel): where it is a comma (French, Spanish, Portuguese) `;` between
+  cells and `12,50` (such an Excel uses the comma as decimal mark, so it splits cells on `;`, and
+  reads "12.50" as text or a date); where it is a point (English) `,` and `12.50`.
   Amounts are plain numbers in euros, without currency sign or thousands separator, so they
   add up in a spreadsheet. Programs wanting a fixed format should use the JSON API.
 - Dates are ISO 8601 (2027-04-05), which both spreadsheets recognise as dates in any locale.
@@ -43,13 +44,12 @@ from openpyxl.utils import get_column_letter
 
 from amap.exports.sheet import Kind, Sheet
 from amap.lib.i18n import _, get_language, using_language
+from amap.lib.numbers import csv_separator, decimal_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SEPARATORS = {"fr": ";", "en": ","}
-DECIMAL_MARKS = {"fr": ",", "en": "."}
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})  # NFKD keeps them whole
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -67,7 +67,7 @@ def safe_text(value: object) -> str:
 
 def euros(cents: int, language: str) -> str:
     """1250 -> "12,50" (French) or "12.50" (English); -5 -> "-0,05"."""
-    return f"{Decimal(cents) / 100:.2f}".replace(".", DECIMAL_MARKS.get(language, "."))
+    return decimal_text(f"{Decimal(cents) / 100:.2f}", language)
 
 
 def filename(name: str, kind: str, extension: str = "csv") -> str:
@@ -103,7 +103,7 @@ def csv_text(kind: Kind, value: object, language: str, zone: ZoneInfo) -> str:
 def csv_file(header: list[str], lines: Iterable[list[str]], language: str) -> bytes:
     """Lines of cells already written as text, with the header, in the CSV convention above."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=SEPARATORS.get(language, ","), lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=csv_separator(language), lineterminator="\r\n")
     writer.writerow([safe_text(cell) for cell in header])
     writer.writerows(lines)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

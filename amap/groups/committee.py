@@ -12,12 +12,14 @@ from amap.accounts.search import household_matches
 from amap.accounts.tables import User
 from amap.groups import services
 from amap.groups.tables import Coordinator, Group, Invitation, Membership, Place
-from amap.lib import pagination
+from amap.lib import pagination, vocabulary
 from amap.lib.access import Principal, current, ensure, requires_coordinator
 from amap.lib.dates import local_today, weekday_name
 from amap.lib.db import utcnow
 from amap.lib.forms import Form
-from amap.lib.i18n import LANGUAGES, _, get_language
+from amap.lib.i18n import LANGUAGES, _, get_language, set_vocabulary
+from amap.lib.numbers import decimal_text
+from amap.lib.prepared import prepared
 from amap.lib.security import token_digest
 from amap.lib.settings import get_settings
 from amap.lib.web import form_data, notice, page, see_other
@@ -26,21 +28,29 @@ from amap.notifications.outbox import Recipient, notify
 MEMBERSHIP_STATUSES = ("pending", "active", "left")
 
 
+# Read on every committee page: their SQL is written once (amap.lib.prepared).
+_ALL_GROUPS = prepared(lambda: Group.select(Group.id, Group.name, Group.slug).order_by(Group.name))
+_GROUPS = prepared(lambda ids: Group.select(Group.id, Group.name, Group.slug).where(Group.id.is_in(ids)).order_by(
+    Group.name))
+_GROUP = prepared(lambda slug: Group.select().where(Group.slug == slug).first())
+
+
 async def coordinated_groups(principal: Principal) -> list[dict]:
-    query = Group.select(Group.id, Group.name, Group.slug).order_by(Group.name)
-    if not principal.is_admin:
-        query = query.where(Group.id.is_in(list(principal.coordinator_groups) or [-1]))
-    return await query
+    if principal.is_admin:
+        return await _ALL_GROUPS()
+    return await _GROUPS(ids=sorted(principal.coordinator_groups) or [-1])
 
 
 async def chosen_group(principal: Principal, slug: str | None) -> tuple[dict, list[dict]]:
-    """The group whose committee page is open: ?group=slug, else the first one coordinated."""
+    """The group whose committee page is open: ?group=slug, else the first one coordinated.
+    The page then speaks the group's own words."""
     groups = await coordinated_groups(principal)
     if slug is None:
         ensure(bool(groups))
         slug = groups[0]["slug"]
-    group = await Group.select().where(Group.slug == slug).first()
+    group = await _GROUP(slug=slug)
     ensure(group is not None and principal.coordinates(group["id"]))
+    set_vocabulary(group["vocabulary"])
     return group, groups
 
 
@@ -165,7 +175,7 @@ class CommitteeController(Controller):
             member = await member_household(group["id"], membership_id)
             # The counts above the table refresh themselves on this event.
             return page(request, "groups/committee.html", block="member_row", group=group, member=member,
-                        headers={"HX-Trigger": "membership-changed"})
+                        changed=True, headers={"HX-Trigger": "membership-changed"})  # the row says it aloud
         notice(request, _("The membership is updated."))
         return see_other(f"/committee?group={slug}")
 
@@ -209,17 +219,21 @@ class GroupSettingsController(Controller):
     guards = [requires_coordinator]
 
     async def _render(self, request: Request, slug: str, *, form: Form | None = None,
-                      place_form: Form | None = None, status_code: int = 200) -> Template:
+                      place_form: Form | None = None, words_form: Form | None = None,
+                      status_code: int = 200) -> Template:
         group, groups = await chosen_group(current(request), slug)
+        chosen = vocabulary.parse(group["vocabulary"])
         places = await Place.select().where(Place.group == group["id"]).order_by(Place.weekday)
         values = {key: str(group[key]) for key in ("name", "description", "city", "contact_email", "timezone", "language")}
-        values["membership_fee"] = f"{group['membership_fee_cents'] / 100:.2f}".replace(".", ",")
+        fee = group["membership_fee_cents"]
+        values["membership_fee"] = decimal_text(f"{fee // 100}.{fee % 100:02d}")  # as the reader types it
         values["accepts_members_at_once"] = "on" if group["accepts_members_at_once"] else ""
         values["absence_notice_hours"] = str(group["absence_notice_hours"])
         weekdays = [(str(i), weekday_name(i, get_language())) for i in range(7)]
         return page(request, "groups/settings.html", status_code=status_code, group=group, groups=groups,
                     places=places, form=form or Form(values), place_form=place_form or Form(),
-                    weekdays=weekdays, languages=LANGUAGES,
+                    words_form=words_form or Form({f"words_{term}": chosen.get(term, "") for term in vocabulary.TERMS}),
+                    words=word_fields(get_language()), weekdays=weekdays, languages=LANGUAGES,
                     timezones=[(tz, tz) for tz in TIMEZONES])
 
     @get("", name="group_settings")
@@ -248,6 +262,19 @@ class GroupSettingsController(Controller):
         notice(request, _("The group's settings are saved."))
         return see_other(f"/committee/{slug}/settings")
 
+    @post("/words")
+    async def save_words(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        """The group's own words for the share, the shift and the group; a word not offered saves nothing."""
+        group, _groups = await chosen_group(current(request), slug)
+        form = Form(await form_data(request))
+        chosen = {term: form.choice(f"words_{term}", vocabulary.choices(term), required=False)
+                  for term in vocabulary.TERMS}
+        if not form.ok:
+            return await self._render(request, slug, words_form=form, status_code=400)
+        await Group.update({Group.vocabulary: vocabulary.encode(chosen)}).where(Group.id == group["id"])
+        notice(request, _("The group's words are saved."))
+        return see_other(f"/committee/{slug}/settings")
+
     @post("/places")
     async def add_place(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         group, _groups = await chosen_group(current(request), slug)
@@ -271,6 +298,22 @@ class GroupSettingsController(Controller):
 TIMEZONES = ("Europe/Paris", "Europe/Brussels", "Europe/Zurich", "Europe/Luxembourg", "America/Montreal",
              "America/Bogota", "America/Lima", "America/Mexico_City", "America/Sao_Paulo", "Indian/Reunion",
              "America/Guadeloupe", "America/Martinique", "Pacific/Noumea", "UTC")
+
+
+def word_fields(language: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The words form: per term, its field, its label and its options, each word in the reader's language
+    followed by the other languages' (one choice holds for all)."""
+    others = [code for code in LANGUAGES if code != language]
+    fields = []
+    for term in vocabulary.TERMS:
+        as_written = " / ".join(noun.singular for noun in vocabulary.SOURCES.get(language, vocabulary.SOURCES["en"])[term])
+        options = [("", _("%(word)s (no change)", word=as_written))]
+        for key in vocabulary.choices(term):
+            word = vocabulary.word(term, key, language)
+            elsewhere = list(dict.fromkeys(w for w in (vocabulary.word(term, key, code) for code in others) if w != word))
+            options.append((key, f"{word} ({' · '.join(elsewhere)})" if elsewhere else word))
+        fields.append((f"words_{term}", _("Instead of “%(word)s”", word=as_written), options))
+    return fields
 
 
 def read_place(form: Form) -> dict:

@@ -17,7 +17,7 @@ from amap.groups.tables import Group, Membership
 from amap.lib.access import SESSION_USER_KEY, ensure
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.forms import Form
-from amap.lib.i18n import _
+from amap.lib.i18n import _, set_vocabulary
 from amap.lib.security import hash_password
 from amap.lib.web import client_address, form_data, notice, page, see_other
 from amap.system import store
@@ -50,6 +50,7 @@ class JoinController(Controller):
     async def _group(self, slug: str) -> dict:
         group = await Group.select().where(Group.slug == slug).first()
         ensure(group is not None)
+        set_vocabulary(group["vocabulary"])
         return group
 
     @get("", name="join")

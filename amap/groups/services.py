@@ -166,6 +166,16 @@ def next_distribution(place: dict, timezone: str, now: datetime) -> NextDistribu
     raise AssertionError("a weekday recurs within eight days")
 
 
+async def own_words(household_id: int | None) -> str:
+    """The words of a household's group (Group.vocabulary), the first one's when it is in several; as the
+    Principal has them, for what is read without a login (the calendar feed)."""
+    if household_id is None:
+        return ""
+    row = await Membership.select(Membership.group.vocabulary.as_alias("vocabulary")).where(
+        (Membership.household == household_id) & (Membership.status == "active")).order_by(Membership.group).first()
+    return row["vocabulary"] if row else ""
+
+
 async def places_of(group_ids: list[int]) -> list[dict]:
     if not group_ids:
         return []

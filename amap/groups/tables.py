@@ -19,6 +19,7 @@ class Group(Table, tablename="amap_group"):
     accepts_members_at_once = Boolean(default=False)  # else the committee accepts each household
     absence_notice_hours = Integer(default=48)  # absences are declared at least this long before a distribution
     shift_leave_notice_hours = Integer(default=72)  # after that, a volunteer offers a swap instead of leaving
+    vocabulary = Varchar(length=200, default="")  # the group's own words, "share=harvest_share" (amap.lib.vocabulary)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

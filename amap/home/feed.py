@@ -25,11 +25,12 @@ from amap.accounts.tables import User
 from amap.distributions import services
 from amap.distributions.tables import CalendarToken, Distribution
 from amap.farms.tables import Farmer, FarmSupply
+from amap.groups.services import own_words
 from amap.groups.tables import Coordinator, Membership
 from amap.lib.access import current, requires_login
 from amap.lib.dates import local_today
 from amap.lib.db import utcnow, write_transaction
-from amap.lib.i18n import LANGUAGES, _, set_language
+from amap.lib.i18n import LANGUAGES, _, set_language, set_vocabulary
 from amap.lib.security import new_token, token_digest
 from amap.lib.settings import get_settings
 from amap.lib.web import notice, page, see_other
@@ -154,6 +155,7 @@ class CalendarFeedController(Controller):
             raise NotFoundException()
         if user["language"] in LANGUAGES:
             set_language(user["language"])
+        set_vocabulary(await own_words(user["household"]))
         rows, collected = await feed_distributions(user, local_today())
         changes = await services.changes_of([row["id"] for row in rows])
         shifts = await shifts_of(None, local_today(), user_id=user["id"])

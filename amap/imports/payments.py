@@ -14,12 +14,13 @@ from datetime import date
 from amap.contracts.tables import Subscription
 from amap.imports import lookups
 from amap.imports.lookups import CONTRACT, EMAIL, SHARE, Offers
-from amap.imports.reading import Column, Row, fold, labelled
+from amap.imports.reading import Column, Row, example_date, fold, labelled
 from amap.imports.runner import Context, Importer, RowRefused, attempt, duplicates
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _, _l, get_language
 from amap.lib.money import format_cents, parse_euros
+from amap.lib.numbers import decimal_text
 from amap.payments import services
 from amap.payments.services import LISTED, METHOD_NAMES
 from amap.payments.tables import Payment
@@ -176,10 +177,9 @@ async def examples(group: dict) -> list[dict[str, str]]:
     offers = await Offers.of_group(group["id"])
     contract = next((offer["name"] for offer in offers.by_id.values() if offer["status"] == "open"), "Légumes 2027")
     today = local_today(group["timezone"])
-    day = today.isoformat() if get_language() != "fr" else today.strftime("%d/%m/%Y")
+    day = example_date(today)
     return [
-        {"email": "helene.cote@example.org", "contract": contract, "amount": "88,40" if get_language() == "fr"
-         else "88.40", "received_on": day, "method": str(METHOD_NAMES["cheque"]), "cheque_number": "1234567",
+        {"email": "helene.cote@example.org", "contract": contract, "amount": decimal_text("88.40"), "received_on": day, "method": str(METHOD_NAMES["cheque"]), "cheque_number": "1234567",
          "bank": "Crédit Agricole"},
         {"email": "jeanne.martin@example.org", "contract": contract, "amount": "442", "received_on": day,
          "method": str(METHOD_NAMES["transfer"])},

@@ -15,10 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from babel.dates import get_date_format
 from babel.support import LazyProxy
 from litestar.datastructures import UploadFile
 
 from amap.lib.i18n import LANGUAGES, _, get_language, using_language
+from amap.lib.numbers import csv_separator
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -253,12 +255,19 @@ def parse_date(text: str) -> date:
     return date(year, month, day)
 
 
+def example_date(day: date, language: str | None = None) -> str:
+    """A date as the example file writes it: 15/01/2027 where the locale puts the day first (French,
+    Spanish, Portuguese, as their spreadsheets do), else 2027-01-15; `parse_date` reads both."""
+    pattern = get_date_format("short", locale=language or get_language()).pattern
+    return day.strftime("%d/%m/%Y") if pattern.startswith("d") else day.isoformat()
+
+
 def example_file(columns: Iterable[Column], rows: Iterable[dict[str, str]], language: str) -> bytes:
     """A template to fill in: the columns named in the reader's language, a few example rows, with a
     BOM and the separator a spreadsheet of that language expects, so it opens right in Excel."""
     columns = [column for column in columns if column.in_example]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if language == "fr" else ",", lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=csv_separator(language), lineterminator="\r\n")
     writer.writerow([str(column.label) for column in columns])
     for row in rows:
         writer.writerow([row.get(column.key, "") for column in columns])

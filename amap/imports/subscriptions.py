@@ -14,11 +14,11 @@ from amap.contracts.lifecycle import MAX_QUANTITY, TIER_LABELS, SigningError, Si
 from amap.contracts.tables import OfferShare, Subscription
 from amap.imports import lookups
 from amap.imports.lookups import CONTRACT, EMAIL, SHARE, Offers
-from amap.imports.reading import Column, Row, fold, labelled
+from amap.imports.reading import Column, Row, example_date, fold, labelled
 from amap.imports.runner import Context, Importer, RowRefused, attempt, duplicates
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
-from amap.lib.i18n import _, _l, get_language
+from amap.lib.i18n import _, _l
 
 QUANTITY = Column("quantity", _l("Quantity"), ("quantité", "qty", "qté", "nombre", "number of shares",
                                                "nombre de paniers", "nombre de parts"))
@@ -167,7 +167,7 @@ async def examples(group: dict) -> list[dict[str, str]]:
             plans = [plan["installments"] for plan in terms["payment_plans"]] * 2 or ["", ""]
             break
     today = local_today(group["timezone"])
-    day = today.isoformat() if get_language() != "fr" else today.strftime("%d/%m/%Y")
+    day = example_date(today)
     return [
         {"email": "helene.cote@example.org", "contract": contract, "share": shares[0], "quantity": "1",
          "tier": str(TIER_LABELS["standard"]), "signed_on": day, "installments": str(plans[0])},

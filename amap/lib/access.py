@@ -33,6 +33,8 @@ class Principal:
     farms: frozenset[int] = field(default_factory=frozenset)
     farm_groups: frozenset[int] = field(default_factory=frozenset)
     networks: frozenset[int] = field(default_factory=frozenset)
+    vocabulary: str = ""
+    """The words of the member's own group (Group.vocabulary), spoken on pages not about another group."""
 
     @property
     def is_coordinator(self) -> bool:

@@ -1,4 +1,4 @@
-"""Middleware that every page goes through: the reader's language and security headers."""
+"""Middleware that every page goes through: the reader's language (and group's words), security headers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from amap.lib.i18n import LANGUAGES, negotiate, set_language
+from amap.lib.i18n import LANGUAGES, negotiate, set_language, set_vocabulary
 from amap.lib.settings import get_settings
 
 
@@ -28,6 +28,8 @@ class LanguageMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         set_language(language_for(scope))
+        # The member's own group's words; a page about another group switches to that group's.
+        set_vocabulary(getattr(scope.get("user"), "vocabulary", None))
         await next_app(scope, receive, send)
 
 

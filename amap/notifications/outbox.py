@@ -1,4 +1,4 @@
-"""Putting messages in the outbox: rendered in the recipient's language, stored once per key.
+"""Putting messages in the outbox: rendered in the recipient's language and the group's words, stored once per key.
 
 Every e-mail of the application goes through `notify`. The worker sends what is stored
 (`delivery.py`); a job that runs twice stores nothing twice because each message carries the
@@ -20,7 +20,7 @@ from jinja2_fragments import render_block
 from amap.accounts.tables import User
 from amap.groups.tables import Group
 from amap.lib import dates
-from amap.lib.i18n import LANGUAGES, get_language, using_language
+from amap.lib.i18n import LANGUAGES, get_language, using_language, using_vocabulary
 from amap.lib.settings import get_settings
 from amap.lib.templating import make_environment
 from amap.notifications.kinds import KINDS
@@ -76,8 +76,9 @@ async def stored_keys(keys: Iterable[str]) -> set[str]:
 
 
 async def message_groups() -> list[dict]:
-    """Every group, with what a message needs of it: its name, address, language and clock."""
-    return await Group.select(Group.id, Group.name, Group.slug, Group.timezone, Group.language).order_by(Group.id)
+    """Every group, with what a message needs of it: its name, address, language, clock and words."""
+    return await Group.select(Group.id, Group.name, Group.slug, Group.timezone, Group.language,
+                              Group.vocabulary).order_by(Group.id)
 
 
 def week_of(day: date) -> str:
@@ -164,7 +165,9 @@ async def notify(kind: str, key: str, recipient: Recipient, *, group: dict | Non
     language = language_for(recipient, group)
     wording = await group_wording(group["id"], kind, language) if group and spec.editable else None
     unsubscribe = unsubscribe_url(recipient.user_id, kind) if spec.optional and recipient.user_id else ""
-    with using_language(language):
+    # A mail about a group speaks its words (a group dict without them: the catalogs'); one about no group,
+    # the catalogs' words, whatever the page that sent it spoke.
+    with using_language(language), using_vocabulary(group.get("vocabulary") if group else None):
         rendered = render(kind, recipient=recipient, group=group, wording=wording, words=words,
                           unsubscribe=unsubscribe, **context)
     return await enqueue(kind=kind, key=key, recipient=recipient, language=language, rendered=rendered,

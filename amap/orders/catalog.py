@@ -13,7 +13,8 @@ from decimal import Decimal
 from amap.lib import price_parts
 from amap.lib.access import Principal, ensure
 from amap.lib.forms import Form
-from amap.lib.i18n import _, get_language
+from amap.lib.i18n import _
+from amap.lib.numbers import decimal_text
 from amap.orders.tables import Product, WindowProduct
 
 MAX_PRICE_CENTS = 1_000_000  # 10,000 euros a unit: anything above is a typing slip
@@ -22,9 +23,9 @@ _PERCENT = re.compile(r"^\d{1,2}([.,]\d{1,2})?$")
 
 
 def euros_text(cents: int) -> str:
-    """Cents as a person types them back into a field: 12,50 in French, 12.50 in English."""
+    """Cents as a person types them back into a field: 12,50 in French, Spanish or Portuguese, 12.50 in English."""
     text = f"{cents // 100}.{cents % 100:02d}" if cents >= 0 else f"-{euros_text(-cents)}"
-    return text.replace(".", ",") if get_language() == "fr" else text
+    return decimal_text(text)
 
 
 def price(form: Form, name: str) -> int | None:
@@ -78,9 +79,9 @@ def product_form(product: dict) -> Form:
 
 
 def percent_text(basis_points: int) -> str:
-    """550 -> 5,5 (French) or 5.5; 2000 -> 20."""
+    """550 -> 5,5 (a decimal-comma locale) or 5.5; 2000 -> 20."""
     text = f"{basis_points // 100}.{basis_points % 100:02d}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if get_language() == "fr" else text
+    return decimal_text(text)
 
 
 async def farm_products(farm_id: int, *, archived: bool = False) -> list[dict]:

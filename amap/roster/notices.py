@@ -24,7 +24,7 @@ ON_SHIFT = ("signed",)
 
 
 async def group_of(group_id: int) -> dict:
-    return await Group.select(Group.id, Group.name, Group.slug, Group.timezone, Group.language).where(
+    return await Group.select(Group.id, Group.name, Group.slug, Group.timezone, Group.language, Group.vocabulary).where(
         Group.id == group_id).first()
 
 

@@ -13,7 +13,7 @@ from amap.lib.access import Principal, current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.db import write_transaction
 from amap.lib.forms import Form
-from amap.lib.i18n import _
+from amap.lib.i18n import _, set_vocabulary
 from amap.lib.web import form_data, notice, page, see_other
 from amap.roster.tables import Responsibility
 
@@ -21,6 +21,7 @@ from amap.roster.tables import Responsibility
 async def member_group(principal: Principal, slug: str) -> dict:
     group = await Group.select().where(Group.slug == slug).first()
     ensure(group is not None and principal.belongs_to(group["id"]))
+    set_vocabulary(group["vocabulary"])  # the page speaks the group's words
     return group
 
 

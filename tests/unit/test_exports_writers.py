@@ -44,6 +44,15 @@ def test_the_english_csv_uses_commas_decimal_points_and_yes_or_no():
     assert rows[2][2:] == ["-0.05", "", "", "no"]
 
 
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_spanish_and_portuguese_csv_follow_their_decimal_comma_like_french(language):
+    with using_language(language):
+        rows = read(to_csv(SHEET, language), ";")
+    assert rows[1][:5] == ["Foyer Martin", "2", "1234,56", "2027-04-05", "2027-05-10"]
+    assert rows[2][2] == "-0,05"
+    assert rows[1][5] not in ("yes", "oui")  # "sí", "sim": the reader's word
+
+
 def test_the_workbook_holds_numbers_dates_and_text_that_never_runs():
     body = to_xlsx(SHEET)
     sheet = load_workbook(io.BytesIO(body)).active

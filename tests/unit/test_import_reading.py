@@ -8,7 +8,16 @@ from datetime import date
 import pytest
 
 from amap.imports import members, payments, subscriptions
-from amap.imports.reading import MAX_ROWS, FileProblem, decode, example_file, parse, parse_date, separator_of
+from amap.imports.reading import (
+    MAX_ROWS,
+    FileProblem,
+    decode,
+    example_date,
+    example_file,
+    parse,
+    parse_date,
+    separator_of,
+)
 from amap.lib.i18n import using_language
 
 
@@ -128,7 +137,7 @@ def test_impossible_or_unreadable_dates_are_refused(text):
         parse_date(text)
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("language", ["fr", "en", "es", "pt"])
 @pytest.mark.parametrize("importer", [members.IMPORTER, subscriptions.IMPORTER, payments.IMPORTER],
                          ids=lambda importer: importer.code)
 def test_an_example_file_reads_back_with_all_its_columns(language, importer):
@@ -136,7 +145,23 @@ def test_an_example_file_reads_back_with_all_its_columns(language, importer):
         rows = [{column.key: "x" for column in importer.columns}]
         sheet = parse(decode(example_file(importer.columns, rows, language)), importer.columns)
     assert [column.key for column in sheet.columns] == [c.key for c in importer.columns if c.in_example]
-    assert sheet.unknown == [] and sheet.separator == (";" if language == "fr" else ",")
+    assert sheet.unknown == [] and sheet.separator == ("," if language == "en" else ";")
+
+
+def test_columns_are_found_by_their_spanish_or_portuguese_names_whatever_the_reader_language():
+    spanish = parse("Hogar;Nombres;Apellidos;Correo electrónico;Teléfono\nX;Ada;L;a@example.org;06\n", members.COLUMNS)
+    portuguese = parse("Domicílio;Primeiro nome;Sobrenome;E-mail;Telefone\nX;Ada;L;a@example.org;06\n",
+                       members.COLUMNS)
+    for sheet in (spanish, portuguese):
+        assert [column.key for column in sheet.columns] == ["household", "first_name", "last_name", "email", "phone"]
+        assert sheet.unknown == []
+
+
+@pytest.mark.parametrize(("language", "written"), [("fr", "15/01/2027"), ("es", "15/01/2027"), ("pt", "15/01/2027"),
+                                                   ("en", "2027-01-15")])
+def test_example_dates_are_written_day_first_where_the_locale_does_and_read_back(language, written):
+    assert example_date(date(2027, 1, 15), language) == written
+    assert parse_date(written) == date(2027, 1, 15)
 
 
 def test_lines_ended_by_a_carriage_return_alone_are_read():

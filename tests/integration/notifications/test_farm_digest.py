@@ -17,7 +17,7 @@ from amap.contracts.tables import Amendment, Subscription
 from amap.distributions.calendar import sync_group
 from amap.farms.tables import Farmer
 from amap.groups.tables import Group
-from amap.lib.i18n import using_language
+from amap.lib.i18n import LANGUAGES, gettext, using_language
 from amap.lib.money import format_cents
 from amap.notifications.outbox import Recipient, render
 from amap.notifications.samples import sample_context
@@ -127,9 +127,10 @@ async def test_the_sample_renders_in_every_language(world):
     context = sample_context("farm_digest", group)
     assert context is not None
     words = context.pop("words")
-    for language in ("fr", "en"):
+    for language in LANGUAGES:
         with using_language(language):
             rendered = render("farm_digest", recipient=Recipient("zoe@example.org", 1, "Zoé", language),
                               words=words, **context)
-        assert "Ferme des Quatre Saisons" in rendered.subject and rendered.text.startswith("Bonjour Zoé," if language == "fr" else "Hello Zoé,")
+            hello = gettext("Hello %(name)s,", name="Zoé")  # "Bonjour Zoé,", "Hola, Zoé:", "Olá, Zoé,"
+        assert "Ferme des Quatre Saisons" in rendered.subject and rendered.text.startswith(hello)
         assert "AMAP des Tilleuls" in rendered.text and "Panier complet" in rendered.html

@@ -16,7 +16,7 @@ from amap.accounts.tables import User
 from amap.contracts import lifecycle
 from amap.groups.services import appoint_coordinator
 from amap.groups.tables import Coordinator, Group
-from amap.lib.i18n import using_language
+from amap.lib.i18n import LANGUAGES, using_language
 from amap.lib.money import format_cents
 from amap.notifications.outbox import Recipient, render
 from amap.notifications.samples import sample_context
@@ -229,7 +229,7 @@ async def test_the_samples_render_in_every_language(world, kind):
     context = sample_context(kind, group)
     assert context is not None
     words = context.pop("words")
-    for language in ("fr", "en"):
+    for language in LANGUAGES:
         with using_language(language):
             rendered = render(kind, recipient=Recipient("zoe@example.org", 1, "Zoé", language), group=group,
                               wording={"subject": "{group}: {date}", "intro": "Bonjour {name}"}, words=words,
@@ -239,7 +239,7 @@ async def test_the_samples_render_in_every_language(world, kind):
 
 
 @pytest.mark.parametrize(("title", "keeps_the_money"), [
-    ("Trésorière", True), ("TREASURER", True), ("tesorera", True), ("Tresorier adjoint", True),
+    ("Trésorière", True), ("TREASURER", True), ("tesorera", True), ("Tesoureira", True), ("Tresorier adjoint", True),
     ("Présidente", False), ("", False),
 ])
 def test_a_treasurer_is_recognised_by_the_title_in_any_of_our_languages(title, keeps_the_money):

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from amap.groups.tables import Group
-from amap.lib.i18n import using_language
+from amap.lib.i18n import LANGUAGES, using_language
 from amap.lib.money import format_cents
 from amap.notifications.outbox import Recipient, render
 from amap.notifications.samples import sample_context
@@ -129,7 +129,7 @@ async def test_a_window_shorter_than_a_day_has_no_last_day_message(world, outbox
 
 
 @pytest.mark.parametrize("kind", ORDER_KINDS)
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("language", list(LANGUAGES))
 async def test_each_order_message_has_an_example_that_renders(world, kind, language):
     group = await Group.select().where(Group.id == world.tilleuls).first()
     context = sample_context(kind, group)

@@ -167,7 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     assets = Assets(ROOT / "static")
-    environment = make_environment(ROOT / "templates", assets)
+    environment = make_environment(ROOT / "templates", assets, auto_reload=settings.debug)
     template_config = TemplateConfig(engine=JinjaTemplateEngine(engine_instance=environment))
     session_config = RotatingSessionConfig(
         store="sessions",

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import statistics
 import time
 from pathlib import Path
-
-import logging
 
 import httpx
 from pyinstrument import Profiler

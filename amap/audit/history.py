@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from amap.accounts.tables import Household, User
 from amap.audit import describe
 from amap.audit.tables import AuditEvent
+from amap.lib.prepared import prepared
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,14 @@ async def of_object(group_id: int, kind: str, subject_id: int) -> list[Line]:
     return await _lines(events)
 
 
+# Asked by the subscription and distribution pages on every view: its SQL is written once.
+_ANY_EVENT = prepared(lambda group, kind, subject: AuditEvent.select(AuditEvent.id).where(
+    (AuditEvent.group == group) & _about(kind, subject)).first())
+
+
 async def has_history(group_id: int, kind: str, subject_id: int) -> bool:
     """Whether the object has anything to show, so pages link to its history only then."""
-    return await AuditEvent.exists().where((AuditEvent.group == group_id) & _about(kind, subject_id))
+    return await _ANY_EVENT(group=group_id, kind=kind, subject=subject_id) is not None
 
 
 def history_url(slug: str, kind: str, subject_id: int) -> str:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from amap.contracts.tables import Offer, OfferCoordinator, Subscription
 from amap.lib.access import Principal, ensure
+from amap.lib.prepared import prepared
+
+# Read on every view of a subscription or a contract: their SQL is written once (amap.lib.prepared).
+_REFERENT = prepared(lambda offer, user: OfferCoordinator.select(OfferCoordinator.id).where(
+    (OfferCoordinator.offer == offer) & (OfferCoordinator.user == user) & OfferCoordinator.ended_at.is_null()
+).first())
+_OFFER = prepared(lambda offer: Offer.select().where(Offer.id == offer).first())
+_SUBSCRIPTION = prepared(lambda subscription: Subscription.select(
+    Subscription.all_columns(), Subscription.offer.farm.as_alias("farm"), Subscription.offer.group.as_alias("group"),
+    Subscription.household.name.as_alias("household_name"), Subscription.co_household.name.as_alias("co_household_name"),
+    Subscription.offer_share.share_type.name.as_alias("share_name"),
+).where(Subscription.id == subscription).first())
 
 
 async def is_referent(principal: Principal, offer_id: int) -> bool:
-    return await OfferCoordinator.exists().where(
-        (OfferCoordinator.offer == offer_id) & (OfferCoordinator.user == principal.id)
-        & OfferCoordinator.ended_at.is_null())
+    return await _REFERENT(offer=offer_id, user=principal.id) is not None
 
 
 async def can_manage_offer(principal: Principal, offer: dict) -> bool:
@@ -19,16 +29,15 @@ async def can_manage_offer(principal: Principal, offer: dict) -> bool:
 
 
 async def managed_offer(principal: Principal, offer_id: int) -> dict:
-    offer = await Offer.select().where(Offer.id == offer_id).first()
+    offer = await _OFFER(offer=offer_id)
     ensure(offer is not None and await can_manage_offer(principal, offer))
     return offer
 
 
 async def visible_subscription(principal: Principal, subscription_id: int) -> dict:
-    """A subscription for its household, its farm and its group's committee; 404 for anyone else."""
-    subscription = await Subscription.select(
-        Subscription.all_columns(), Subscription.offer.farm.as_alias("farm"), Subscription.offer.group.as_alias("group"),
-    ).where(Subscription.id == subscription_id).first()
+    """A subscription for its household, its farm and its group's committee; 404 for anyone else.
+    With its offer's farm and group, and the names of its households and share (as its page shows them)."""
+    subscription = await _SUBSCRIPTION(subscription=subscription_id)
     ensure(subscription is not None and (
         principal.household_id in (subscription["household"], subscription["co_household"])
         or await can_manage_offer(principal, {"id": subscription["offer"], "farm": subscription["farm"],
@@ -40,7 +49,7 @@ async def visible_subscription(principal: Principal, subscription_id: int) -> di
 async def visible_offer(principal: Principal, offer_id: int) -> dict:
     """Open and closed offers for the group's households (pending ones too: they join by signing);
     drafts only for those who manage the offer."""
-    offer = await Offer.select().where(Offer.id == offer_id).first()
+    offer = await _OFFER(offer=offer_id)
     ensure(offer is not None)
     in_group = offer["group"] in (principal.member_groups | principal.pending_groups)
     ensure((in_group and offer["status"] != "draft") or await can_manage_offer(principal, offer))

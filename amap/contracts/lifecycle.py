@@ -21,6 +21,7 @@ from amap.contracts.tables import (
 )
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.i18n import _l
+from amap.lib.prepared import prepared
 
 TIER_LABELS = {"reduced": _l("Reduced"), "standard": _l("Standard"), "solidarity": _l("Solidarity")}
 """The sliding scale, cheapest first: the one list of price tiers and their names."""
@@ -74,15 +75,20 @@ async def published(offer_id: int, version: int) -> dict | None:
     return row["snapshot"] if row else None
 
 
+# Read by the contracts' pages on every view: its SQL is written once (amap.lib.prepared).
+_VERSIONS = prepared(lambda offers, versions: OfferVersion.select(
+    OfferVersion.offer, OfferVersion.version, OfferVersion.snapshot,
+).where(OfferVersion.offer.is_in(offers) & OfferVersion.version.is_in(versions)).output(load_json=True))
+
+
 async def published_terms(offers: list[dict]) -> dict[int, dict]:
     """`published()` for many offers (dicts with their id and version) in one query; an offer never
     published is absent."""
     if not offers:
         return {}
     wanted = {(offer["id"], offer["version"]) for offer in offers}
-    rows = await OfferVersion.select(OfferVersion.offer, OfferVersion.version, OfferVersion.snapshot).where(
-        OfferVersion.offer.is_in(sorted({offer_id for offer_id, _version in wanted}))
-        & OfferVersion.version.is_in(sorted({version for _offer, version in wanted}))).output(load_json=True)
+    rows = await _VERSIONS(offers=sorted({offer_id for offer_id, _version in wanted}),
+                           versions=sorted({version for _offer, version in wanted}))
     return {row["offer"]: row["snapshot"] for row in rows if (row["offer"], row["version"]) in wanted}
 
 

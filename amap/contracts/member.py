@@ -24,9 +24,35 @@ from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _, _l
 from amap.lib.money import parse_euros
+from amap.lib.prepared import prepared
 from amap.lib.web import form_data, notice, page, see_other
 
 METHOD_LABELS = {"cheque": _l("cheques made out to"), "transfer": _l("bank transfer to"), "cash": _l("cash to")}
+
+
+# The contracts' pages read these on every view: their SQL is written once (amap.lib.prepared).
+_PLACES = prepared(lambda offers: OfferShare.select(
+    OfferShare.id, OfferShare.offer, OfferShare.capacity, OfferShare.taken,
+    OfferShare.share_type.name.as_alias("name"), OfferShare.share_type.description.as_alias("description"),
+    OfferShare.share_type.price_parts.as_alias("price_parts"),
+).where(OfferShare.offer.is_in(offers)).order_by(OfferShare.id))
+_FARM_AND_GROUP = prepared(lambda offers: Offer.select(
+    Offer.id, Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
+    Offer.group.timezone.as_alias("timezone")).where(Offer.id.is_in(offers)))
+
+
+def _open_offers(groups: list, slug: str | None = None):
+    """The open offers of these groups; `slug` given (never None in a prepared call): of that group only."""
+    query = Offer.select().where(Offer.group.is_in(groups) & (Offer.status == "open"))
+    if slug is not None:
+        query = query.where(Offer.group.slug == slug)
+    return query.order_by(Offer.starts_on)
+
+
+_OPEN_OFFERS = prepared(_open_offers)
+_OPEN_OFFERS_OF = prepared(_open_offers)
+_HOUSEHOLD_SUBSCRIPTIONS = prepared(lambda household: Subscription.select(
+    Subscription.id, Subscription.offer, Subscription.status).where(Subscription.household == household))
 
 
 async def offer_details(offer: dict) -> dict:
@@ -43,16 +69,10 @@ async def offers_details(offers: list[dict]) -> list[dict]:
         return []
     ids = [offer["id"] for offer in offers]
     places: dict[int, dict[int, dict]] = {}
-    for row in await OfferShare.select(
-        OfferShare.id, OfferShare.offer, OfferShare.capacity, OfferShare.taken,
-        OfferShare.share_type.name.as_alias("name"), OfferShare.share_type.description.as_alias("description"),
-        OfferShare.share_type.price_parts.as_alias("price_parts"),
-    ).where(OfferShare.offer.is_in(ids)).order_by(OfferShare.id):
+    for row in await _PLACES(offers=ids):
         places.setdefault(row["offer"], {})[row["id"]] = row
     published = await lifecycle.published_terms([offer for offer in offers if offer["status"] != "draft"])
-    names = {row["id"]: row for row in await Offer.select(
-        Offer.id, Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
-        Offer.group.timezone.as_alias("timezone")).where(Offer.id.is_in(ids))}
+    names = {row["id"]: row for row in await _FARM_AND_GROUP(offers=ids)}
     found = []
     for offer in offers:
         terms = published.get(offer["id"]) or await lifecycle.offer_snapshot(offer["id"])
@@ -83,17 +103,17 @@ class ContractsController(Controller):
     async def index(self, request: Request, group: FromQuery[str | None] = None) -> Template:
         principal = current(request)
         group_ids = principal.member_groups | principal.pending_groups | principal.coordinator_groups
-        query = Offer.select().where(Offer.group.is_in(list(group_ids) or [-1]) & (Offer.status == "open"))
-        if group:
-            query = query.where(Offer.group.slug == group)
-        offers = await offers_details(await query.order_by(Offer.starts_on))
-        mine = await Subscription.select(Subscription.id, Subscription.offer, Subscription.status).where(
-            Subscription.household == principal.household_id) if principal.household_id else []
+        groups = list(group_ids) or [-1]
+        offers = await offers_details(await _OPEN_OFFERS_OF(groups=groups, slug=group) if group
+                                      else await _OPEN_OFFERS(groups=groups))
+        mine = await _HOUSEHOLD_SUBSCRIPTIONS(household=principal.household_id) if principal.household_id else []
         held = {row["offer"]: row for row in mine if row["status"] in lifecycle.HOLDING}
         # A new season made from one the household signed: invite it to renew.
         signed_before = {row["offer"] for row in mine if row["status"] in ("active", "ended")}
         renewals = {d["offer"]["id"] for d in offers if d["offer"]["renewed_from"] in signed_before}
-        return page(request, "contracts/index.html", offers=offers, held=held, renewals=renewals, tiers=TIER_LABELS)
+        # The tiers' names translated once, not in every cell of every offer's table.
+        tiers = {tier: str(label) for tier, label in TIER_LABELS.items()}
+        return page(request, "contracts/index.html", offers=offers, held=held, renewals=renewals, tiers=tiers)
 
     @get("/contracts/{offer_id:int}", name="contract")
     async def show(self, request: Request, offer_id: FromPath[int]) -> Template:

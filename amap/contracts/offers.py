@@ -25,6 +25,7 @@ from amap.farms.tables import FarmSupply
 from amap.groups.tables import Membership
 from amap.lib.db import is_sqlite, utcnow, write_transaction
 from amap.lib.i18n import _, _l
+from amap.lib.prepared import prepared
 
 NATURES = {
     "fixed": _l("Fixed: the same share at every delivery"),
@@ -58,17 +59,22 @@ def default_charter() -> str:
 
 # --- What a farm sells ----------------------------------------------------------------------
 
+# Read on every view of the farm's dashboard: their SQL is written once (amap.lib.prepared).
+_SHARE_TYPES = prepared(lambda farm: ShareType.select().where(
+    (ShareType.farm == farm) & ShareType.archived_at.is_null()).order_by(ShareType.name))
+_FARM_OFFERS = prepared(lambda farm: Offer.select(
+    Offer.id, Offer.name, Offer.status, Offer.version, Offer.starts_on, Offer.ends_on,
+    Offer.group.name.as_alias("group_name"),
+).where(Offer.farm == farm).order_by(Offer.starts_on, ascending=False).order_by(Offer.id, ascending=False))
+
+
 async def farm_share_types(farm_id: int) -> list[dict]:
     """The share types the farm sells now (archived ones are kept for the contracts that used them)."""
-    return await ShareType.select().where(
-        (ShareType.farm == farm_id) & ShareType.archived_at.is_null()).order_by(ShareType.name)
+    return await _SHARE_TYPES(farm=farm_id)
 
 
 async def farm_offers(farm_id: int) -> list[dict]:
-    return await Offer.select(
-        Offer.id, Offer.name, Offer.status, Offer.version, Offer.starts_on, Offer.ends_on,
-        Offer.group.name.as_alias("group_name"),
-    ).where(Offer.farm == farm_id).order_by(Offer.starts_on, ascending=False).order_by(Offer.id, ascending=False)
+    return await _FARM_OFFERS(farm=farm_id)
 
 
 async def supplied_groups(farm_id: int) -> list[dict]:

@@ -15,9 +15,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from amap.contracts.tables import OfferShare
-from amap.distributions.season import Announced, CalendarDay, holders, offer_calendar, units_on
+from amap.distributions.season import (
+    Announced,
+    CalendarDay,
+    calendar_days,
+    delivery_records,
+    holders,
+    holds_a_place,
+    offer_calendar,
+    units_on,
+)
 from amap.distributions.tables import LedgerEntry
 from amap.lib.i18n import _l
+from amap.lib.prepared import prepared
 
 STATUSES = {
     "to_come": _l("To come"),
@@ -306,19 +316,40 @@ def day_rows(days: list[CalendarDay], ledgers: list[SubscriptionLedger], rule: s
 
 # --- Loading ---------------------------------------------------------------------------------
 
-async def compensations(offer_id: int, subscription_id: int | None = None) -> dict[int, list[dict]]:
-    """The committee's recorded compensations, by subscription, oldest first."""
-    where = LedgerEntry.subscription.offer == offer_id
-    if subscription_id is not None:
-        where &= LedgerEntry.subscription == subscription_id
-    found: dict[int, list[dict]] = defaultdict(list)
-    for row in await LedgerEntry.select(
+def _entries(offer: int, subscription: int | None = None):
+    """compensations()' select; `subscription` given (never None in a prepared call): that one only."""
+    where = LedgerEntry.subscription.offer == offer
+    if subscription is not None:
+        where &= LedgerEntry.subscription == subscription
+    return LedgerEntry.select(
         LedgerEntry.id, LedgerEntry.subscription, LedgerEntry.delivery,
         LedgerEntry.delivery.due_on.as_alias("delivery_due_on"), LedgerEntry.amount_cents, LedgerEntry.note,
         LedgerEntry.recorded_by.name.as_alias("recorded_by_name"), LedgerEntry.recorded_at,
-    ).where(where).order_by(LedgerEntry.recorded_at).order_by(LedgerEntry.id):
+    ).where(where).order_by(LedgerEntry.recorded_at).order_by(LedgerEntry.id)
+
+
+# The ledger is on every subscription's page: its SQL is written once (amap.lib.prepared).
+_ENTRIES = prepared(_entries)
+_ENTRIES_OF = prepared(_entries)
+_SHARES = prepared(lambda offer: OfferShare.select(OfferShare.id, OfferShare.share_type.name.as_alias("name")).where(
+    OfferShare.offer == offer).order_by(OfferShare.id))
+
+
+async def compensations(offer_id: int, subscription_id: int | None = None) -> dict[int, list[dict]]:
+    """The committee's recorded compensations, by subscription, oldest first."""
+    rows = (await _ENTRIES(offer=offer_id) if subscription_id is None
+            else await _ENTRIES_OF(offer=offer_id, subscription=subscription_id))
+    found: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
         found[row["subscription"]].append(row)
     return found
+
+
+def _subscription_ledger(days: list[CalendarDay], subscription: dict, quantities: dict[date, int],
+                         entries: list[dict], offer: dict, today: date) -> SubscriptionLedger:
+    lines = subscription_lines(days, subscription, quantities, variable=offer["nature"] == "variable",
+                               rule=offer["missed_delivery_rule"], today=today)
+    return SubscriptionLedger(subscription, lines, entries, totals(lines, entries))
 
 
 async def load_ledger(offer: dict, today: date, subscription_id: int | None = None) -> OfferLedger:
@@ -327,15 +358,11 @@ async def load_ledger(offer: dict, today: date, subscription_id: int | None = No
     days = await offer_calendar(offer["id"])
     subscriptions, quantities = await holders(offer["id"], subscription_id)
     entries = await compensations(offer["id"], subscription_id)
-    variable, rule = offer["nature"] == "variable", offer["missed_delivery_rule"]
-    ledgers = []
-    for subscription in subscriptions:
-        lines = subscription_lines(days, subscription, quantities.get(subscription["id"], {}),
-                                   variable=variable, rule=rule, today=today)
-        ledgers.append(SubscriptionLedger(subscription, lines, entries.get(subscription["id"], []),
-                                          totals(lines, entries.get(subscription["id"], []))))
-    shares = await OfferShare.select(OfferShare.id, OfferShare.share_type.name.as_alias("name")).where(
-        OfferShare.offer == offer["id"]).order_by(OfferShare.id)
+    ledgers = [_subscription_ledger(days, subscription, quantities.get(subscription["id"], {}),
+                                    entries.get(subscription["id"], []), offer, today)
+               for subscription in subscriptions]
+    shares = await _SHARES(offer=offer["id"])
+    rule = offer["missed_delivery_rule"]
     return OfferLedger(
         shares=shares,
         days=day_rows(days, ledgers, rule, today),
@@ -343,3 +370,15 @@ async def load_ledger(offer: dict, today: date, subscription_id: int | None = No
         totals=totals([line for ledger in ledgers for line in ledger.lines],
                       [entry for ledger in ledgers for entry in ledger.entries]),
     )
+
+
+async def subscription_ledger(offer: dict, today: date, subscription: dict, quantities: dict[date, int],
+                              dates: Iterable[date]) -> SubscriptionLedger | None:
+    """One subscription's ledger, as `load_ledger(offer, today, subscription["id"])` finds it, from what its
+    page has already read: the subscription's row, its units per date and the offer's dates. Three
+    queries (the deliveries, their announcements, the compensations); None while it holds no place."""
+    days = calendar_days(dates, await delivery_records(offer["id"]))
+    entries = await compensations(offer["id"], subscription["id"])
+    if not holds_a_place(subscription):
+        return None
+    return _subscription_ledger(days, subscription, quantities, entries.get(subscription["id"], []), offer, today)

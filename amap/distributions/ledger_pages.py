@@ -16,7 +16,7 @@ from amap.audit import log as audit
 from amap.contracts.access import managed_offer
 from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.tables import Offer, Subscription
-from amap.distributions.ledger import STATUSES, load_ledger
+from amap.distributions.ledger import STATUSES, load_ledger, subscription_ledger
 from amap.distributions.season import HOLDING_STATUSES, OUTCOMES
 from amap.distributions.tables import LedgerEntry
 from amap.lib import pagination
@@ -26,6 +26,7 @@ from amap.lib.db import write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _, get_language
 from amap.lib.money import format_cents
+from amap.lib.numbers import decimal_text
 from amap.lib.web import form_data, notice, page, see_other
 
 log = logging.getLogger(__name__)
@@ -35,15 +36,17 @@ MAX_COMPENSATION_CENTS = 1_000_000  # 10,000 euros: anything above is a typing s
 
 def quantity_text(number: object) -> str:
     """An item's quantity as the reader writes it: 1,5 in French."""
-    text = str(number)
-    return text.replace(".", ",") if get_language() == "fr" else text
+    return decimal_text(number)
 
 
-async def ledger_context(subscription: dict, offer: dict, today: date) -> dict:
-    """What templates/distributions/_ledger.html needs for one subscription (`offer` with its id,
-    nature and missed_delivery_rule); the ledger is None while the household holds no place."""
-    found = await load_ledger(offer, today, subscription_id=subscription["id"])
-    return {"ledger": found.subscriptions[0] if found.subscriptions else None, "ledger_statuses": STATUSES,
+async def ledger_context(subscription: dict, offer: dict, today: date, quantities: dict[date, int],
+                         dates: list[date]) -> dict:
+    """What templates/distributions/_ledger.html needs for one subscription (its row, its units per date
+    and the offer's dates, as its page read them; `offer` with its id, nature and missed_delivery_rule);
+    the ledger is None while the household holds no place."""
+    return {"ledger": await subscription_ledger(offer, today, subscription, quantities, dates),
+            # Translated once here rather than on each of the ledger's lines.
+            "ledger_statuses": {status: str(label) for status, label in STATUSES.items()},
             "ledger_rule": offer["missed_delivery_rule"], "quantity_text": quantity_text}
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from amap.contracts.tables import OfferDelivery, Subscription, SubscriptionQuantity
 from amap.distributions.tables import Announcement, Delivery
 from amap.lib.i18n import _l
+from amap.lib.prepared import prepared
 
 OUTCOMES = {
     "planned": _l("Planned"),
@@ -67,10 +68,14 @@ class CalendarDay:
     catch_up: DeliveryRecord | None = None  # the latest catch-up not itself cancelled
 
 
+def holds_a_place(subscription: dict) -> bool:
+    """The subscription holds or held a place (those `holders` reads): signed, with a first delivery."""
+    return subscription["status"] in HOLDING_STATUSES and subscription["first_delivery_on"] is not None
+
+
 def holds_on(subscription: dict, day: date) -> bool:
     """The subscription had a place on that day: from its first delivery, until it ended."""
-    first = subscription["first_delivery_on"]
-    return (subscription["status"] in HOLDING_STATUSES and first is not None and first <= day
+    return (holds_a_place(subscription) and subscription["first_delivery_on"] <= day
             and (subscription["ended_on"] is None or day < subscription["ended_on"]))
 
 
@@ -113,19 +118,54 @@ def _announced(row: dict) -> Announced:
                      priced=any(item.get("unit_price_cents") is not None for item in items))
 
 
+# The ledger, the announcement page and the delivery note read these on every view: SQL written once.
+_RECORDS = prepared(lambda offer: Delivery.select(
+    Delivery.id, Delivery.due_on, Delivery.distribution.held_on.as_alias("held_on"), Delivery.outcome,
+    Delivery.delivered_percent, Delivery.missing, Delivery.cause, Delivery.catch_up_for,
+    Delivery.distribution.status.as_alias("distribution_status"),
+).where(Delivery.offer == offer))
+_PUBLISHED = prepared(lambda offer: Announcement.select(
+    Announcement.delivery, Announcement.offer_share, Announcement.items, Announcement.note,
+    Announcement.photo, Announcement.value_cents,
+).where((Announcement.delivery.offer == offer) & Announcement.published_at.is_not_null()).output(load_json=True))
+_CALENDAR = prepared(lambda offer: OfferDelivery.select(OfferDelivery.delivers_on).where(OfferDelivery.offer == offer))
+
+
+def _holding(offers: list, subscription: int | None = None):
+    """holders()' subscriptions; `subscription` given (never None in a prepared call): that one only."""
+    where = (Subscription.offer.is_in(offers) & Subscription.status.is_in(list(HOLDING_STATUSES))
+             & Subscription.first_delivery_on.is_not_null())
+    if subscription is not None:
+        where &= Subscription.id == subscription
+    return Subscription.select(
+        Subscription.id, Subscription.offer, Subscription.household,
+        Subscription.household.name.as_alias("household_name"),
+        Subscription.co_household.name.as_alias("co_household_name"), Subscription.offer_share,
+        Subscription.offer_share.share_type.name.as_alias("share_name"), Subscription.tier, Subscription.quantity,
+        Subscription.status, Subscription.price_cents, Subscription.first_delivery_on, Subscription.ended_on,
+    ).where(where).order_by(Subscription.household.name).order_by(Subscription.id)
+
+
+def _held_quantities(offers: list, subscription: int | None = None):
+    where = SubscriptionQuantity.subscription.offer.is_in(offers)
+    if subscription is not None:
+        where &= SubscriptionQuantity.subscription == subscription
+    return SubscriptionQuantity.select(
+        SubscriptionQuantity.subscription, SubscriptionQuantity.delivers_on, SubscriptionQuantity.quantity,
+    ).where(where)
+
+
+_HOLDERS = prepared(_holding)
+_HOLDER = prepared(_holding)
+_HELD_QUANTITIES = prepared(_held_quantities)
+_HOLDER_QUANTITIES = prepared(_held_quantities)
+
+
 async def delivery_records(offer_id: int) -> list[DeliveryRecord]:
     """Every Delivery row of the offer with its published announcements: two queries."""
-    rows = await Delivery.select(
-        Delivery.id, Delivery.due_on, Delivery.distribution.held_on.as_alias("held_on"), Delivery.outcome,
-        Delivery.delivered_percent, Delivery.missing, Delivery.cause, Delivery.catch_up_for,
-        Delivery.distribution.status.as_alias("distribution_status"),
-    ).where(Delivery.offer == offer_id)
+    rows = await _RECORDS(offer=offer_id)
     published: dict[int, dict[int, Announced]] = defaultdict(dict)
-    for row in await Announcement.select(
-        Announcement.delivery, Announcement.offer_share, Announcement.items, Announcement.note,
-        Announcement.photo, Announcement.value_cents,
-    ).where((Announcement.delivery.offer == offer_id) & Announcement.published_at.is_not_null()
-            ).output(load_json=True):
+    for row in await _PUBLISHED(offer=offer_id):
         published[row["delivery"]][row["offer_share"]] = _announced(row)
     return [DeliveryRecord(id=row["id"], due_on=row["due_on"], held_on=row["held_on"], outcome=_outcome(row),
                            delivered_percent=row["delivered_percent"], missing=row["missing"], cause=row["cause"],
@@ -142,8 +182,7 @@ def _outcome(row: dict) -> str:
 
 
 async def offer_calendar(offer_id: int) -> list[CalendarDay]:
-    dates = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
-        OfferDelivery.offer == offer_id)]
+    dates = [row["delivers_on"] for row in await _CALENDAR(offer=offer_id)]
     return calendar_days(dates, await delivery_records(offer_id))
 
 
@@ -151,23 +190,14 @@ async def holders(offer_id: int | list[int], subscription_id: int | None = None
                   ) -> tuple[list[dict], dict[int, dict[date, int]]]:
     """The subscriptions that hold or held a place in the offer (or offers), with household and share
     names, and the per-date quantities of each (variable contracts): two queries."""
-    offer_ids = offer_id if isinstance(offer_id, list) else [offer_id]
-    where = (Subscription.offer.is_in(offer_ids or [-1]) & Subscription.status.is_in(list(HOLDING_STATUSES))
-             & Subscription.first_delivery_on.is_not_null())
-    quantity_where = SubscriptionQuantity.subscription.offer.is_in(offer_ids or [-1])
-    if subscription_id is not None:
-        where &= Subscription.id == subscription_id
-        quantity_where &= SubscriptionQuantity.subscription == subscription_id
-    subscriptions = await Subscription.select(
-        Subscription.id, Subscription.offer, Subscription.household,
-        Subscription.household.name.as_alias("household_name"),
-        Subscription.co_household.name.as_alias("co_household_name"), Subscription.offer_share,
-        Subscription.offer_share.share_type.name.as_alias("share_name"), Subscription.tier, Subscription.quantity,
-        Subscription.status, Subscription.price_cents, Subscription.first_delivery_on, Subscription.ended_on,
-    ).where(where).order_by(Subscription.household.name).order_by(Subscription.id)
+    offers = (offer_id if isinstance(offer_id, list) else [offer_id]) or [-1]
+    if subscription_id is None:
+        subscriptions = await _HOLDERS(offers=offers)
+        rows = await _HELD_QUANTITIES(offers=offers)
+    else:
+        subscriptions = await _HOLDER(offers=offers, subscription=subscription_id)
+        rows = await _HOLDER_QUANTITIES(offers=offers, subscription=subscription_id)
     quantities: dict[int, dict[date, int]] = defaultdict(dict)
-    for row in await SubscriptionQuantity.select(
-            SubscriptionQuantity.subscription, SubscriptionQuantity.delivers_on, SubscriptionQuantity.quantity,
-    ).where(quantity_where):
+    for row in rows:
         quantities[row["subscription"]][row["delivers_on"]] = row["quantity"]
     return subscriptions, quantities

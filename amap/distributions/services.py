@@ -67,19 +67,28 @@ def _delivery_columns() -> tuple:
             Delivery.offer.farm.name, Delivery.offer.name, Delivery.distribution.held_on.as_alias("held_on"))
 
 
+def _deliveries(distributions: list):
+    columns, farm_name, offer_name, _held_on = _delivery_columns()
+    return Delivery.select(*columns).where(Delivery.distribution.is_in(distributions)).order_by(
+        farm_name).order_by(offer_name).order_by(Delivery.id)
+
+
+# A distribution's page reads these on every view: their SQL is written once (amap.lib.prepared).
+_DELIVERIES_OF = prepared(_deliveries)
+_MADE_UP = prepared(lambda cancelled: Delivery.select(
+    Delivery.catch_up_for, Delivery.distribution, _delivery_columns()[3]).where(Delivery.catch_up_for.is_in(cancelled)))
+
+
 async def deliveries_of(distribution_ids: Sequence[int]) -> list[dict]:
     """The deliveries of these distributions with their contract and farm, each with the catch-up
     it makes up (`catch_up_of_on`) or the one that makes it up (`caught_up_on`, `caught_up_at`)."""
     if not distribution_ids:
         return []
-    columns, farm_name, offer_name, held_on = _delivery_columns()
-    rows = await Delivery.select(*columns).where(Delivery.distribution.is_in(list(distribution_ids))).order_by(
-        farm_name).order_by(offer_name).order_by(Delivery.id)
+    rows = await _DELIVERIES_OF(distributions=list(distribution_ids))
     made_up = {}
     cancelled = [row["id"] for row in rows if row["outcome"] == "cancelled"]
     if cancelled:
-        made_up = {row["catch_up_for"]: row for row in await Delivery.select(
-            Delivery.catch_up_for, Delivery.distribution, held_on).where(Delivery.catch_up_for.is_in(cancelled))}
+        made_up = {row["catch_up_for"]: row for row in await _MADE_UP(cancelled=cancelled)}
     for row in rows:
         catch_up = made_up.get(row["id"])
         row["caught_up_on"] = catch_up["held_on"] if catch_up else None

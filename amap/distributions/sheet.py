@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,11 +33,13 @@ from amap.distributions import services
 from amap.distributions.absences import absence_columns, distribution_columns
 from amap.distributions.tables import Absence, CollectionEvent, Delivery, Distribution
 from amap.groups.committee import chosen_group
+from amap.groups.tables import Membership
 from amap.lib.access import current, ensure, requires_coordinator
 from amap.lib.dates import local_today
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _
+from amap.lib.prepared import prepared
 from amap.lib.templating import colon
 from amap.lib.web import form_data, notice, page, see_other
 
@@ -139,16 +142,39 @@ class Sheet:
         return [line for line in self.lines if line.expected and line.state == "open"]
 
 
+# The sheet is read on every tick and reload of a day's busiest page: its SQL is written once.
+_EARLIER = prepared(lambda offers, day: Delivery.select(
+    Delivery.offer, Delivery.distribution, Delivery.distribution.held_on.as_alias("held_on"),
+).where(Delivery.offer.is_in(offers) & Delivery.catch_up_for.is_null() & (Delivery.outcome != "cancelled")
+        & (Delivery.distribution.held_on < day)))
+_SHIFTED_AWAY = prepared(lambda distributions: Absence.select(Absence.household, Absence.distribution).where(
+    Absence.distribution.is_in(distributions) & (Absence.choice == "shifted") & Absence.withdrawn_at.is_null()))
+_HOLDERS = prepared(lambda subscriptions: Subscription.select(Subscription.id, Subscription.household).where(
+    Subscription.id.is_in(subscriptions)))
+_MOVABLE = prepared(lambda offers: Offer.select(Offer.id).where(Offer.id.is_in(offers) & (Offer.shifts_allowed > 0)))
+_ABSENCES = prepared(lambda distribution: Absence.select(*absence_columns()).where(
+    (Absence.distribution == distribution) & Absence.withdrawn_at.is_null()).order_by(Absence.id))
+# The names of the group's households (members, past and pending included): the sheet's lines are
+# theirs but for a rare outsider, named by `_NAMES`. The list of the lines' households would make one
+# SQL per number of lines.
+_MEMBER_NAMES = prepared(lambda group: Household.select(Household.id, Household.name).where(
+    Household.id.is_in(Membership.select(Membership.household).where(Membership.group == group))))
+_NAMES = prepared(lambda households: Household.select(Household.id, Household.name).where(
+    Household.id.is_in(households)))
+_STATES = prepared(lambda distribution: CollectionEvent.select(
+    CollectionEvent.household, CollectionEvent.action).where(
+    CollectionEvent.distribution == distribution).order_by(CollectionEvent.id))
+_DISTRIBUTION = prepared(lambda distribution: Distribution.select(*distribution_columns(), CLOSED_BY).where(
+    Distribution.id == distribution).first())
+
+
 async def _shifted_here(distribution: dict, deliveries: list[dict], movable: set[int]) -> list[tuple[int, Share]]:
     """Shares moved here: a contract's next delivery after a day its household was away with
     "shifted" gives it that day's shares too."""
     offers = {d["offer"] for d in deliveries if d["catch_up_for"] is None and d["offer"] in movable}
     if not offers:
         return []
-    earlier = await Delivery.select(
-        Delivery.offer, Delivery.distribution, Delivery.distribution.held_on.as_alias("held_on"),
-    ).where(Delivery.offer.is_in(sorted(offers)) & Delivery.catch_up_for.is_null() & (Delivery.outcome != "cancelled")
-            & (Delivery.distribution.held_on < distribution["held_on"]))
+    earlier = await _EARLIER(offers=sorted(offers), day=distribution["held_on"])
     previous: dict[int, dict] = {}  # per contract, its last delivery before today
     for row in earlier:
         if row["offer"] not in previous or row["held_on"] > previous[row["offer"]]["held_on"]:
@@ -156,8 +182,7 @@ async def _shifted_here(distribution: dict, deliveries: list[dict], movable: set
     if not previous:
         return []
     days = {row["distribution"]: row["held_on"] for row in previous.values()}
-    away = await Absence.select(Absence.household, Absence.distribution).where(
-        Absence.distribution.is_in(sorted(days)) & (Absence.choice == "shifted") & Absence.withdrawn_at.is_null())
+    away = await _SHIFTED_AWAY(distributions=sorted(days))
     if not away:
         return []
     wanted = {(row["household"], row["distribution"]) for row in away}
@@ -175,19 +200,18 @@ async def read_sheet(distribution: dict) -> Sheet:
     catch_up_of = {d["id"]: d["catch_up_of_on"] for d in deliveries}
     # Two households holding a contract "together" both collect it: one share, listed on the
     # subscriber's line; the other household's line points there.
-    pairs: dict[tuple[int, int], int] = {}
-    for c in found:
-        pairs[(c.subscription_id, c.delivery_id)] = pairs.get((c.subscription_id, c.delivery_id), 0) + 1
+    pairs = Counter((c.subscription_id, c.delivery_id) for c in found)
     together = sorted({sub for (sub, _delivery), count in pairs.items() if count > 1})
-    holders = {row["id"]: row["household"] for row in await Subscription.select(
-        Subscription.id, Subscription.household).where(Subscription.id.is_in(together))} if together else {}
-    movable = {row["id"] for row in await Offer.select(Offer.id).where(
-        Offer.id.is_in(sorted({d["offer"] for d in deliveries}) or [-1]) & (Offer.shifts_allowed > 0))}
+    holders = {row["id"]: row["household"] for row in await _HOLDERS(subscriptions=together)} if together else {}
+    movable = {row["id"] for row in await _MOVABLE(offers=sorted({d["offer"] for d in deliveries}) or [-1])}
 
     lines: dict[int, Line] = {}
 
     def line_of(household_id: int) -> Line:
-        return lines.setdefault(household_id, Line(household_id, ""))
+        line = lines.get(household_id)
+        if line is None:  # not setdefault: it would build a Line for every share
+            line = lines[household_id] = Line(household_id, "")
+        return line
 
     for c in found:
         if c.subscription_id in holders and holders[c.subscription_id] != c.household_id:
@@ -204,8 +228,7 @@ async def read_sheet(distribution: dict) -> Sheet:
             line_of(household_id).extras.extend(extras)
 
     names: dict[int, str] = {}
-    for absence in await Absence.select(*absence_columns()).where(
-            (Absence.distribution == distribution["id"]) & Absence.withdrawn_at.is_null()).order_by(Absence.id):
+    for absence in await _ABSENCES(distribution=distribution["id"]):
         if absence["household"] not in lines:
             continue  # nothing to collect that day
         line = line_of(absence["household"])
@@ -222,18 +245,22 @@ async def read_sheet(distribution: dict) -> Sheet:
             for share in line.shares:
                 share.moves_on = share.offer_id in movable and share.shifted_from is None
 
-    missing = sorted(set(lines) - set(names) | {other for line in lines.values() for other, _n in line.shared_with})
+    missing = set(lines) - set(names) | {other for line in lines.values() for other, _n in line.shared_with}
     if missing:
-        names |= {row["id"]: row["name"] for row in await Household.select(Household.id, Household.name).where(
-            Household.id.is_in(missing))}
+        members = {row["id"]: row["name"] for row in await _MEMBER_NAMES(group=distribution["group"])}
+        names |= {household: members[household] for household in missing if household in members}
+        outsiders = sorted(missing - set(members))
+        if outsiders:
+            names |= {row["id"]: row["name"] for row in await _NAMES(households=outsiders)}
     for line in lines.values():
         line.name = names.get(line.household_id, "")
         line.shared_with = [(other, names.get(other, "")) for other, _n in line.shared_with]
-        line.shares.sort(key=lambda s: (s.farm_name, s.share_name, s.catch_up_of or date.min,
-                                        s.shifted_from or date.min))
-    for (_day, household), state in (await collection_states([distribution["id"]])).items():
-        if household in lines:
-            lines[household].state = state
+        if len(line.shares) > 1:
+            line.shares.sort(key=lambda s: (s.farm_name, s.share_name, s.catch_up_of or date.min,
+                                            s.shifted_from or date.min))
+    for event in await _STATES(distribution=distribution["id"]):  # the latest event of each household wins
+        if event["household"] in lines:
+            lines[event["household"]].state = "open" if event["action"] == "undone" else event["action"]
     return Sheet(lines=sorted(lines.values(), key=lambda line: (folded(line.name), line.household_id)),
                  cancelled=[d for d in deliveries if d["outcome"] == "cancelled"])
 
@@ -288,7 +315,7 @@ def sheet_words() -> SimpleNamespace:
         collected=Markup(_("collected")), waiting=Markup(_("waiting for the network")),
         donated=Markup(_("donated")), kept=Markup(_("kept")), kept_for_household=Markup(_("kept for the household")),
         collect=Markup(_("Collected")), undo=Markup(_("Undo")), tick=Markup(_("%(household)s collected")),
-        undo_tick=Markup(_("Undo the tick of %(household)s")), colon=colon())
+        undo_tick=Markup(_("Undo the tick of %(household)s")), order=Markup(_("order")), colon=colon())
 
 
 def wants_fragment(request: Request) -> bool:
@@ -309,8 +336,7 @@ class SheetController(Controller):
     guards = [requires_coordinator]
 
     async def _distribution(self, request: Request, distribution_id: int) -> dict:
-        distribution = await Distribution.select(*distribution_columns(), CLOSED_BY).where(
-            Distribution.id == distribution_id).first()
+        distribution = await _DISTRIBUTION(distribution=distribution_id)
         ensure(distribution is not None and current(request).coordinates(distribution["group"]))
         return distribution
 
@@ -362,7 +388,7 @@ class SheetController(Controller):
             return see_other(f"/distributions/{distribution_id}/sheet{search}#line-{household_id}")
         context = self._context(distribution, sheet, q=q)
         return HTMXBlockTemplate(template_name=TEMPLATE, block_names=["sheet_line", "sheet_counts", "sheet_closing"],
-                                 context={**context, "line": line, "oob": True}, headers={"Vary": "HX-Request"})
+                                 context={**context, "lines": [line], "oob": True}, headers={"Vary": "HX-Request"})
 
     @post("/{distribution_id:int}/sheet/close")
     async def close_sheet(self, request: Request, distribution_id: FromPath[int]) -> Template | Redirect:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from amap.farms.tables import Farm
 from amap.lib.access import Principal, ensure
+from amap.lib.prepared import prepared
+
+# Read on every view of the farm's pages: their SQL is written once (amap.lib.prepared).
+_ALL_FARMS = prepared(lambda: Farm.select().order_by(Farm.name))
+_FARMS = prepared(lambda ids: Farm.select().where(Farm.id.is_in(ids)).order_by(Farm.name))
+_FARM = prepared(lambda slug: Farm.select().where(Farm.slug == slug).first())
 
 
 async def my_farms(principal: Principal) -> list[dict]:
-    query = Farm.select().order_by(Farm.name)
-    if not principal.is_admin:
-        query = query.where(Farm.id.is_in(list(principal.farms) or [-1]))
-    return await query
+    if principal.is_admin:
+        return await _ALL_FARMS()
+    return await _FARMS(ids=sorted(principal.farms) or [-1])
 
 
 async def chosen_farm(principal: Principal, farms: list[dict], slug: str | None) -> dict:
@@ -18,6 +23,6 @@ async def chosen_farm(principal: Principal, farms: list[dict], slug: str | None)
     if slug is None:
         ensure(bool(farms))
         return farms[0]
-    farm = await Farm.select().where(Farm.slug == slug).first()
+    farm = await _FARM(slug=slug)
     ensure(farm is not None and principal.runs_farm(farm["id"]))
     return farm

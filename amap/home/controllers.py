@@ -21,6 +21,7 @@ from amap.groups.tables import Group, Membership, Place
 from amap.lib.access import Principal, current, requires_login
 from amap.lib.dates import local_today
 from amap.lib.db import database_ok, utcnow
+from amap.lib.i18n import set_vocabulary
 from amap.lib.prepared import prepared
 from amap.lib.web import page
 from amap.network.directory import all_networks
@@ -31,7 +32,8 @@ from amap.roster.signups import obligations, shifts_of
 
 
 async def group_page_context(group: dict) -> dict:
-    """What a group's public page shows: places and times, and the farms it works with."""
+    """What a group's public page shows, in the group's own words: places and times, and the farms it works with."""
+    set_vocabulary(group["vocabulary"])
     places = await Place.select().where(Place.group == group["id"]).order_by(Place.weekday)
     supplies = await FarmSupply.select(FarmSupply.farm).where(
         (FarmSupply.group == group["id"]) & FarmSupply.ended_at.is_null()
@@ -127,8 +129,9 @@ class PublicController(Controller):
         )
 
 
-_HOUSEHOLD = prepared(lambda household: Household.select().where(Household.id == household).first())
-_ADULTS = prepared(lambda household: User.select(User.id, User.name, User.email).where(
+# The household's name with its adults, in one query (the page shows the name and the adults' names).
+_ADULTS = prepared(lambda household: User.select(
+    User.id, User.name, User.email, User.household.name.as_alias("household_name")).where(
     (User.household == household) & (User.is_active == True)).order_by(User.id))  # noqa: E712
 
 
@@ -150,8 +153,8 @@ class MeController(Controller):
         household = None
         adults: list[dict] = []
         if principal.household_id is not None:
-            household = await _HOUSEHOLD(household=principal.household_id)
             adults = await _ADULTS(household=principal.household_id)
+            household = {"id": principal.household_id, "name": adults[0]["household_name"]} if adults else None
         contracts = await my_contracts(principal.household_id, local_today())
         shifts = await shifts_of(principal.household_id, local_today())
         progress = await obligations(principal.member_groups | principal.coordinator_groups, principal.household_id,

@@ -19,6 +19,7 @@ from amap.lib.dates import local_today
 from amap.lib.db import utcnow
 from amap.lib.forms import Form
 from amap.lib.i18n import _
+from amap.lib.prepared import prepared
 from amap.lib.web import form_data, notice, page, see_other
 from amap.orders.windows import farm_windows, state
 from amap.payments.listing import totals_by_offer
@@ -65,6 +66,29 @@ GROUP BY offer_delivery.delivers_on
 """
 
 
+def _money_by_day(offers: list):
+    condition = (Subscription.offer.is_in(offers) & Subscription.status.is_in(list(LISTED))
+                 & Subscription.first_delivery_on.is_not_null())
+    return Subscription.raw(MONEY_BY_DAY, *[condition.querystring] * MONEY_BY_DAY.count("{}"))
+
+
+# The dashboard's reads, their SQL written once (amap.lib.prepared).
+_MONEY_BY_DAY = prepared(_money_by_day)
+_COMING = prepared(lambda farm, today, limit: Delivery.select(
+    Delivery.id, Delivery.outcome, Delivery.distribution, Delivery.distribution.held_on.as_alias("held_on"),
+    Delivery.offer.name.as_alias("offer_name"), Delivery.distribution.group.name.as_alias("group_name"),
+).where((Delivery.offer.farm == farm) & (Delivery.distribution.held_on >= today)
+        & (Delivery.distribution.status == "planned")).order_by(Delivery.distribution.held_on).limit(limit),
+    shaping=("limit",))
+_GROUPS = prepared(lambda farm: FarmSupply.select(
+    FarmSupply.group.name.as_alias("name"), FarmSupply.group.slug.as_alias("slug"),
+    FarmSupply.group.city.as_alias("city"), FarmSupply.since,
+).where((FarmSupply.farm == farm) & FarmSupply.ended_at.is_null()).order_by(FarmSupply.group.name))
+_FARMERS = prepared(lambda farm: Farmer.select(
+    Farmer.user.name.as_alias("name"), Farmer.user.email.as_alias("email")).where(
+    (Farmer.farm == farm) & Farmer.ended_at.is_null()))
+
+
 async def money_by_month(offer_ids: list[int], today: date) -> list[Month]:
     """payments.services.monthly_balances, added up by the database in one query (the Python version
     read every installment and payment and walked every subscription's calendar: 30 ms for a farm
@@ -72,11 +96,9 @@ async def money_by_month(offer_ids: list[int], today: date) -> list[Month]:
     the owed money after the earlier ones (the same sum per day whatever the order of equal dates)."""
     if not offer_ids:
         return []
-    condition = (Subscription.offer.is_in(offer_ids) & Subscription.status.is_in(list(LISTED))
-                 & Subscription.first_delivery_on.is_not_null())
     money: dict[str, dict[date, int]] = {"expected": defaultdict(int), "received": defaultdict(int),
                                          "delivered": defaultdict(int)}
-    for row in await Subscription.raw(MONEY_BY_DAY, *[condition.querystring] * MONEY_BY_DAY.count("{}")):
+    for row in await _MONEY_BY_DAY(offers=offer_ids):
         day = date.fromisoformat(row["day"]) if isinstance(row["day"], str) else row["day"]  # SQLite: text
         money[row["kind"]][month_of(day)] += row["cents"]
     return months_between(money["expected"], money["received"], money["delivered"], today)
@@ -105,11 +127,7 @@ async def running_windows(farm_id: int) -> list[dict]:
 
 async def coming_deliveries(farm_id: int, today, limit: int = 6) -> list[dict]:
     """The farm's next deliveries, to announce the share and print the delivery note."""
-    return await Delivery.select(
-        Delivery.id, Delivery.outcome, Delivery.distribution, Delivery.distribution.held_on.as_alias("held_on"),
-        Delivery.offer.name.as_alias("offer_name"), Delivery.distribution.group.name.as_alias("group_name"),
-    ).where((Delivery.offer.farm == farm_id) & (Delivery.distribution.held_on >= today)
-            & (Delivery.distribution.status == "planned")).order_by(Delivery.distribution.held_on).limit(limit)
+    return await _COMING(farm=farm_id, today=today, limit=limit)
 
 
 class FarmController(Controller):
@@ -120,13 +138,8 @@ class FarmController(Controller):
                       status_code: int = 200) -> Template:
         farms = await my_farms(current(request))
         farm = await chosen_farm(current(request), farms, farm_slug)
-        groups = await FarmSupply.select(
-            FarmSupply.group.name.as_alias("name"), FarmSupply.group.slug.as_alias("slug"),
-            FarmSupply.group.city.as_alias("city"), FarmSupply.since,
-        ).where((FarmSupply.farm == farm["id"]) & FarmSupply.ended_at.is_null()).order_by(FarmSupply.group.name)
-        farmers = await Farmer.select(Farmer.user.name.as_alias("name"), Farmer.user.email.as_alias("email")).where(
-            (Farmer.farm == farm["id"]) & Farmer.ended_at.is_null()
-        )
+        groups = await _GROUPS(farm=farm["id"])
+        farmers = await _FARMERS(farm=farm["id"])
         return page(request, "farms/dashboard.html", status_code=status_code, farm=farm, farms=farms,
                     groups=groups, farmers=farmers,
                     **await payments_overview(farm["id"], local_today()),

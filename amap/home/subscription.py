@@ -6,7 +6,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from amap.accounts.tables import Household
 from amap.audit import history
 from amap.contracts import lifecycle
 from amap.contracts.access import can_manage_offer, visible_subscription
@@ -17,7 +16,6 @@ from amap.contracts.tables import (
     Installment,
     Offer,
     OfferDelivery,
-    OfferShare,
     OfferVersion,
     PaymentPlan,
     SubscriptionQuantity,
@@ -27,51 +25,58 @@ from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _
+from amap.lib.prepared import prepared
 from amap.lib.web import form_data, notice, page, see_other
-from amap.payments.services import METHOD_NAMES, balances
+from amap.payments.services import METHOD_NAMES, balance_of
 from amap.payments.tables import Payment
+
+# The page reads these on every view: their SQL is written once (amap.lib.prepared).
+_OFFER = prepared(lambda offer: Offer.select(
+    Offer.all_columns(), Offer.farm.name.as_alias("farm_name"), Offer.farm.address.as_alias("farm_address"),
+    Offer.group.name.as_alias("group_name"), Offer.group.timezone.as_alias("timezone"),
+    Offer.group.slug.as_alias("group_slug"),
+).where(Offer.id == offer).first())
+_VERSION = prepared(lambda offer, version: OfferVersion.select().where(
+    (OfferVersion.offer == offer) & (OfferVersion.version == version)).output(load_json=True).first())
+_PLAN = prepared(lambda plan: PaymentPlan.select().where(PaymentPlan.id == plan).first())
+_DELIVERY_DAYS = prepared(lambda offer: OfferDelivery.select(OfferDelivery.delivers_on).where(
+    OfferDelivery.offer == offer).order_by(OfferDelivery.delivers_on))
+_QUANTITIES = prepared(lambda subscription: SubscriptionQuantity.select().where(
+    SubscriptionQuantity.subscription == subscription))
+_INSTALLMENTS = prepared(lambda subscription: Installment.select().where(
+    Installment.subscription == subscription).order_by(Installment.number))
+_PAYMENTS = prepared(lambda subscription: Payment.select().where(
+    Payment.subscription == subscription).order_by(Payment.received_on))
+_AMENDMENTS = prepared(lambda subscription: Amendment.select().where(
+    Amendment.subscription == subscription).order_by(Amendment.requested_at))
 
 
 async def subscription_context(request: Request, subscription_id: int) -> dict:
     principal = current(request)
     subscription = await visible_subscription(principal, subscription_id)
-    offer = await Offer.select(Offer.all_columns(), Offer.farm.name.as_alias("farm_name"),
-                               Offer.farm.address.as_alias("farm_address"),
-                               Offer.group.name.as_alias("group_name"), Offer.group.timezone.as_alias("timezone"),
-                               Offer.group.slug.as_alias("group_slug"),
-                               ).where(Offer.id == subscription["offer"]).first()
+    offer = await _OFFER(offer=subscription["offer"])
     today = local_today(offer["timezone"])
-    households = {row["id"]: row["name"] for row in await Household.select(Household.id, Household.name).where(
-        Household.id.is_in([h for h in (subscription["household"], subscription["co_household"]) if h]))}
-    share = await OfferShare.select(OfferShare.share_type.name.as_alias("name")).where(
-        OfferShare.id == subscription["offer_share"]).first()
-    version = await OfferVersion.select().where(
-        (OfferVersion.offer == offer["id"]) & (OfferVersion.version == subscription["offer_version"])
-    ).output(load_json=True).first()
-    plan = await PaymentPlan.select().where(PaymentPlan.id == subscription["payment_plan"]).first()
-    deliveries = [row["delivers_on"] for row in await OfferDelivery.select(OfferDelivery.delivers_on).where(
-        OfferDelivery.offer == offer["id"]).order_by(OfferDelivery.delivers_on)]
-    mine = [day for day in deliveries if subscription["first_delivery_on"] and day >= subscription["first_delivery_on"]
-            and (subscription["ended_on"] is None or day < subscription["ended_on"])]
-    quantities = {row["delivers_on"]: row["quantity"] for row in await SubscriptionQuantity.select().where(
-        SubscriptionQuantity.subscription == subscription_id)}
+    plan = await _PLAN(plan=subscription["payment_plan"]) if subscription["payment_plan"] is not None else None
+    dates = [row["delivers_on"] for row in await _DELIVERY_DAYS(offer=offer["id"])]
+    first, ended = subscription["first_delivery_on"], subscription["ended_on"]
+    mine = [day for day in dates if first and day >= first and (ended is None or day < ended)]
+    quantities = {row["delivers_on"]: row["quantity"] for row in await _QUANTITIES(subscription=subscription_id)}
+    installments = await _INSTALLMENTS(subscription=subscription_id)
+    payments = await _PAYMENTS(subscription=subscription_id)
+    amendments = await _AMENDMENTS(subscription=subscription_id)
     return {
         "subscription": subscription,
         "offer": offer,
-        "share_name": share["name"],
-        "household_name": households.get(subscription["household"], ""),
-        "co_household_name": households.get(subscription["co_household"]),
-        "version": version,
+        "share_name": subscription["share_name"],
+        "household_name": subscription["household_name"] or "",
+        "co_household_name": subscription["co_household_name"],
         "plan": plan,
         "deliveries": mine,
         "quantities": quantities,
-        "installments": await Installment.select().where(Installment.subscription == subscription_id).order_by(
-            Installment.number),
-        "payments": await Payment.select().where(Payment.subscription == subscription_id).order_by(
-            Payment.received_on),
-        "balance": (await balances([subscription_id], today))[subscription_id],
-        "amendments": await Amendment.select().where(Amendment.subscription == subscription_id).order_by(
-            Amendment.requested_at),
+        "installments": installments,
+        "payments": payments,
+        "balance": balance_of(subscription, installments, payments, amendments, today),
+        "amendments": amendments,
         "is_household": principal.household_id in (subscription["household"], subscription["co_household"]),
         "can_manage": await can_manage_offer(principal, {"id": offer["id"], "farm": offer["farm"],
                                                          "group": offer["group"]}),
@@ -82,7 +87,7 @@ async def subscription_context(request: Request, subscription_id: int) -> dict:
         "tiers": TIER_LABELS,
         "methods": METHOD_LABELS,
         "method_names": METHOD_NAMES,
-        **await ledger_context(subscription, offer, today),
+        **await ledger_context(subscription, offer, today, quantities, dates),
     }
 
 
@@ -97,7 +102,10 @@ class SubscriptionController(Controller):
 
     @get("/print", name="subscription_print")
     async def printable(self, request: Request, subscription_id: FromPath[int]) -> Template:
-        return page(request, "contracts/print.html", **await subscription_context(request, subscription_id))
+        context = await subscription_context(request, subscription_id)
+        # The printed contract quotes the charter as signed: the frozen terms of the subscription's version.
+        version = await _VERSION(offer=context["offer"]["id"], version=context["subscription"]["offer_version"])
+        return page(request, "contracts/print.html", version=version, **context)
 
     @post("/leave")
     async def ask_to_leave(self, request: Request, subscription_id: FromPath[int]) -> Template | Redirect:

@@ -9,6 +9,8 @@ the current transaction if there is one) and shapes the rows as Piccolo would.
     OPEN_ORDERS = prepared(lambda household: Order.select(...).where(Order.household == household))
     rows = await OPEN_ORDERS(household=42)
 
+A raw query (`Table.raw(SQL, ...)`) whose arguments or conditions hold stand-ins is prepared the same way.
+
 A list argument (for `is_in`) stands as a list of stand-ins of the same length, so the SQL is kept
 per length. The builder must not branch on its arguments' values, only on their lengths: a None
 becomes `= NULL`, which matches nothing, so callers keep their own `if x is None` guards. Arguments
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from piccolo.query.methods.select import First, Select
+from piccolo.query.base import Query
+from piccolo.query.methods.select import First
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,7 @@ class _Compiled:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    select: Select  # the select built with stand-ins: it shapes the rows
+    query: Query  # the select (or raw query) built with stand-ins: it shapes the rows
     first: bool
     sql: str
     args: tuple  # stand-ins and constants, in the order of the SQL's placeholders
@@ -59,7 +62,7 @@ class _Plan:
 
 
 class prepared:  # noqa: N801 (used like a decorator-ish function: OPEN_ORDERS = prepared(...))
-    def __init__(self, build: Callable[..., Select | First], *, shaping: tuple[str, ...] = ()):
+    def __init__(self, build: Callable[..., Query | First], *, shaping: tuple[str, ...] = ()):
         self._build = build
         self._shaping = frozenset(shaping)
         # One plan per shape of arguments (each list's length, each shaping value); a few in practice.
@@ -69,20 +72,20 @@ class prepared:  # noqa: N801 (used like a decorator-ish function: OPEN_ORDERS =
         # `key` is a shaping argument's value, a list's length, or None for a single value.
         stand_ins = {name: key if name in self._shaping else StandIn(name) if key is None
                      else [StandIn(name, i) for i in range(key)] for name, key in shape}
-        query = self._build(**stand_ins)
-        select = query.query if isinstance(query, First) else query
-        querystring = select.querystrings[0]
-        sql, args = querystring.compile_string(engine_type=select.engine_type)
-        return _Plan(select, isinstance(query, First), sql, tuple(args), querystring.query_type, querystring.table)
+        built = self._build(**stand_ins)
+        query = built.query if isinstance(built, First) else built
+        querystring = query.querystrings[0]
+        sql, args = querystring.compile_string(engine_type=query.engine_type)
+        return _Plan(query, isinstance(built, First), sql, tuple(args), querystring.query_type, querystring.table)
 
     async def __call__(self, **values: Any) -> Any:
         shape = tuple((name, value if name in self._shaping else len(value) if isinstance(value, list | tuple)
                        else None) for name, value in sorted(values.items()))
         plan = self._plan(shape)
         args = [_bind(arg, values) for arg in plan.args]
-        engine = plan.select.table._meta.db
+        engine = plan.query.table._meta.db
         results = await engine.run_querystring(_Compiled(plan.sql, args, plan.query_type, plan.table))
-        rows = await plan.select._process_results(results)
+        rows = await plan.query._process_results(results)
         if plan.first:
             return rows[0] if rows else None
         return rows

@@ -68,10 +68,13 @@ def _capitalize(text: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-def make_environment(directory: Path, assets: Assets | None = None) -> Environment:
-    """The pages' environment gets `assets` (for `static_url`); the mails' has no static files."""
+def make_environment(directory: Path, assets: Assets | None = None, *, auto_reload: bool = True) -> Environment:
+    """The pages' environment gets `assets` (for `static_url`); the mails' has no static files.
+    Without `auto_reload` a template is read once: Jinja otherwise checks every template's file,
+    and every import and include, at each render."""
     env = Environment(
         loader=FileSystemLoader(directory),
+        auto_reload=auto_reload,
         autoescape=select_autoescape(["html"]),  # mail bodies (.txt) are plain text
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,

@@ -55,6 +55,6 @@ class NetworkSheetsController(Controller):
             # The very lines of the live sheet (distributions/sheet.html), without their tick forms.
             item.lines_html = Markup(render_block(
                 environment, TEMPLATE, "sheet_lines", distribution=item.distribution, lines=item.sheet.lines,
-                words=words, printed=True, q=""))
+                words=words, printed=True, q="", oob=False))
         return page(request, "network/sheets.html", network=chosen, networks=networks, day=day, sheets=sheets,
                     cancelled=cancelled)

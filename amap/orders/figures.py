@@ -14,6 +14,7 @@ from piccolo.query.methods.select import Count, Sum
 
 from amap.accounts.search import household_matches
 from amap.distributions.sheet import collection_states
+from amap.lib.prepared import prepared
 from amap.orders.picking import order_lines
 from amap.orders.settlement import paid_by_order
 from amap.orders.tables import BulkBuyer, Order, OrderLine, OrderPayment, WindowProduct, WindowStop
@@ -32,29 +33,35 @@ def _by_name(items) -> list[dict]:
     return sorted(items, key=lambda item: (item["name"].casefold(), item["id"]))
 
 
+# The producer's window pages read these on every view: their SQL is written once (amap.lib.prepared).
+_STOPS = prepared(lambda windows: WindowStop.select(*_stop_columns()).where(WindowStop.window.is_in(windows)).order_by(
+    WindowStop.window).order_by(WindowStop.position).order_by(WindowStop.id))
+_PRODUCTS = prepared(lambda windows: WindowProduct.select(
+    WindowProduct.id, WindowProduct.window, WindowProduct.price_cents, WindowProduct.stock,
+    WindowProduct.reserved, WindowProduct.product.name.as_alias("name"), WindowProduct.product.unit.as_alias("unit"),
+).where(WindowProduct.window.is_in(windows)))
+_LINE_SUMS = prepared(lambda windows: OrderLine.select(
+    OrderLine.order.stop.as_alias("stop"), OrderLine.window_product,
+    Sum(OrderLine.quantity, alias="quantity"), Sum(OrderLine.total_cents, alias="total_cents"),
+).where(OrderLine.order.window.is_in(windows) & (OrderLine.order.status != "cancelled") & (OrderLine.quantity > 0)
+        ).group_by(OrderLine.order.stop, OrderLine.window_product))
+_ORDER_COUNTS = prepared(lambda windows: Order.select(Order.stop, Count(Order.id, alias="count")).where(
+    Order.window.is_in(windows) & (Order.status != "cancelled")).group_by(Order.stop))
+_PAID = prepared(lambda windows: OrderPayment.select(
+    OrderPayment.order.stop.as_alias("stop"), Sum(OrderPayment.amount_cents, alias="paid_cents"),
+).where(OrderPayment.order.window.is_in(windows) & (OrderPayment.order.status != "cancelled")).group_by(
+    OrderPayment.order.stop))
+
+
 async def window_figures(window_ids: list[int]) -> dict[int, dict]:
     """Each window's stops in tour order (with their number of orders, totals, paid and product totals),
     its products (ordered, stock, total), its number of orders, total and paid: five queries in all."""
     ids = sorted(set(window_ids)) or [-1]
-    kept = Order.status != "cancelled"
-    stops = await WindowStop.select(*_stop_columns()).where(WindowStop.window.is_in(ids)).order_by(
-        WindowStop.window).order_by(WindowStop.position).order_by(WindowStop.id)
-    products = await WindowProduct.select(
-        WindowProduct.id, WindowProduct.window, WindowProduct.price_cents, WindowProduct.stock,
-        WindowProduct.reserved, WindowProduct.product.name.as_alias("name"),
-        WindowProduct.product.unit.as_alias("unit"),
-    ).where(WindowProduct.window.is_in(ids))
-    lines = await OrderLine.select(
-        OrderLine.order.stop.as_alias("stop"), OrderLine.window_product,
-        Sum(OrderLine.quantity, alias="quantity"), Sum(OrderLine.total_cents, alias="total_cents"),
-    ).where(OrderLine.order.window.is_in(ids) & (OrderLine.order.status != "cancelled") & (OrderLine.quantity > 0)
-            ).group_by(OrderLine.order.stop, OrderLine.window_product)
-    orders = {row["stop"]: row["count"] for row in await Order.select(Order.stop, Count(Order.id, alias="count")).where(
-        Order.window.is_in(ids) & kept).group_by(Order.stop)}
-    paid = {row["stop"]: row["paid_cents"] for row in await OrderPayment.select(
-        OrderPayment.order.stop.as_alias("stop"), Sum(OrderPayment.amount_cents, alias="paid_cents"),
-    ).where(OrderPayment.order.window.is_in(ids) & (OrderPayment.order.status != "cancelled")).group_by(
-        OrderPayment.order.stop)}
+    stops = await _STOPS(windows=ids)
+    products = await _PRODUCTS(windows=ids)
+    lines = await _LINE_SUMS(windows=ids)
+    orders = {row["stop"]: row["count"] for row in await _ORDER_COUNTS(windows=ids)}
+    paid = {row["stop"]: row["paid_cents"] for row in await _PAID(windows=ids)}
     product_of = {product["id"]: product for product in products}
     per_stop: dict[int, list[dict]] = defaultdict(list)
     for line in lines:
@@ -93,20 +100,36 @@ def orders_where(window_id: int, *, stop: int | None = None, q: str = ""):
     return where
 
 
+def _orders_of(where, limit: int, offset: int):
+    return Order.select(
+        Order.id, Order.stop, Order.household, Order.household.name.as_alias("household_name"), Order.status,
+        Order.placed_at, Order.stop.distribution.as_alias("distribution"),
+        Order.stop.group.name.as_alias("group_name"),
+    ).where(where).order_by(Order.stop.position).order_by(Order.stop).order_by(
+        Order.household.name).order_by(Order.id).limit(limit).offset(offset)
+
+
+def _window_orders(window, stop, at_stop: bool, limit: int, offset: int):
+    where = (Order.window == window) & (Order.status != "cancelled")
+    return _orders_of(where & (Order.stop == stop) if at_stop else where, limit, offset)
+
+
+_ORDERS = prepared(_window_orders, shaping=("at_stop", "limit", "offset"))
+_BULK = prepared(lambda households: BulkBuyer.select(BulkBuyer.household, BulkBuyer.kind).where(
+    BulkBuyer.household.is_in(households) & (BulkBuyer.active == True)))  # noqa: E712
+
+
 async def order_page(window_id: int, *, stop: int | None = None, q: str = "", limit: int, offset: int = 0
                      ) -> list[dict]:
     """A page of the window's orders in tour order, then by household name, each with its lines, total,
     what was paid and is still due, whether it is an organisation's and whether it was collected."""
-    orders = await Order.select(
-        Order.id, Order.stop, Order.household, Order.household.name.as_alias("household_name"), Order.status,
-        Order.placed_at, Order.stop.distribution.as_alias("distribution"),
-        Order.stop.group.name.as_alias("group_name"),
-    ).where(orders_where(window_id, stop=stop, q=q)).order_by(Order.stop.position).order_by(Order.stop).order_by(
-        Order.household.name).order_by(Order.id).limit(limit).offset(offset)
+    if q:  # a search's condition is built from its words: not prepared
+        orders = await _orders_of(orders_where(window_id, stop=stop, q=q), limit, offset)
+    else:
+        orders = await _ORDERS(window=window_id, stop=stop, at_stop=stop is not None, limit=limit, offset=offset)
     ids = [order["id"] for order in orders]
     lines, paid = await order_lines(ids), await paid_by_order(ids)
-    bulk = {row["household"]: row["kind"] for row in await BulkBuyer.select(BulkBuyer.household, BulkBuyer.kind).where(
-        BulkBuyer.household.is_in([o["household"] for o in orders] or [-1]) & (BulkBuyer.active == True))}  # noqa: E712
+    bulk = {row["household"]: row["kind"] for row in await _BULK(households=[o["household"] for o in orders] or [-1])}
     # Collected when the sign-off sheet of the stop's distribution ticks the household.
     states = await collection_states(sorted({o["distribution"] for o in orders if o["distribution"]}))
     for order in orders:

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from amap.distributions.sheet import collection_states
 from amap.lib.i18n import _l
+from amap.lib.prepared import prepared
 from amap.orders.settlement import paid_by_order
 from amap.orders.tables import BulkBuyer, Order, OrderLine
 from amap.orders.windows import window_products, window_stops
@@ -30,16 +31,19 @@ def _by_name(totals: dict[int, dict]) -> list[dict]:
     return sorted(totals.values(), key=lambda item: (item["name"].casefold(), item["id"]))
 
 
+_LINES = prepared(lambda orders: OrderLine.select(
+    OrderLine.order, OrderLine.window_product, OrderLine.quantity, OrderLine.unit_price_cents,
+    OrderLine.total_cents, OrderLine.window_product.product.name.as_alias("name"),
+    OrderLine.window_product.product.unit.as_alias("unit"),
+).where(OrderLine.order.is_in(orders) & (OrderLine.quantity > 0)))
+
+
 async def order_lines(order_ids: list[int]) -> dict[int, list[dict]]:
     """Each order's lines with the product's name and unit, by product name."""
     found: dict[int, list[dict]] = defaultdict(list)
     if not order_ids:
         return found
-    rows = await OrderLine.select(
-        OrderLine.order, OrderLine.window_product, OrderLine.quantity, OrderLine.unit_price_cents,
-        OrderLine.total_cents, OrderLine.window_product.product.name.as_alias("name"),
-        OrderLine.window_product.product.unit.as_alias("unit"),
-    ).where(OrderLine.order.is_in(order_ids) & (OrderLine.quantity > 0))
+    rows = await _LINES(orders=list(order_ids))
     for row in sorted(rows, key=lambda r: (r["name"].casefold(), r["window_product"])):
         found[row["order"]].append(row)
     return found

@@ -14,6 +14,7 @@ from amap.audit import log as audit
 from amap.lib.db import write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _, _l
+from amap.lib.prepared import prepared
 from amap.orders.tables import Order, OrderPayment
 
 METHOD_NAMES = {"cash": _l("Cash"), "cheque": _l("Cheque"), "transfer": _l("Transfer"), "card": _l("Card")}
@@ -22,22 +23,28 @@ RECEIVED_AT = time(12, 0)
 """A payment dated another day than today is stored at noon there: the day shows the same everywhere."""
 
 
+_AMOUNTS = prepared(lambda orders: OrderPayment.select(OrderPayment.order, OrderPayment.amount_cents).where(
+    OrderPayment.order.is_in(orders)))
+
+
 async def paid_by_order(order_ids: list[int]) -> dict[int, int]:
     paid: dict[int, int] = defaultdict(int)
     if order_ids:
-        for row in await OrderPayment.select(OrderPayment.order, OrderPayment.amount_cents).where(
-                OrderPayment.order.is_in(order_ids)):
+        for row in await _AMOUNTS(orders=list(order_ids)):
             paid[row["order"]] += row["amount_cents"]
     return paid
+
+
+_PAYMENTS = prepared(lambda orders: OrderPayment.select(
+    OrderPayment.all_columns(), OrderPayment.recorded_by.name.as_alias("recorded_by_name"),
+).where(OrderPayment.order.is_in(orders)).order_by(OrderPayment.received_on).order_by(OrderPayment.id))
 
 
 async def payments_of(order_ids: list[int]) -> dict[int, list[dict]]:
     """Each order's payments, oldest first, with who recorded them."""
     found: dict[int, list[dict]] = defaultdict(list)
     if order_ids:
-        for row in await OrderPayment.select(
-                OrderPayment.all_columns(), OrderPayment.recorded_by.name.as_alias("recorded_by_name"),
-        ).where(OrderPayment.order.is_in(order_ids)).order_by(OrderPayment.received_on).order_by(OrderPayment.id):
+        for row in await _PAYMENTS(orders=list(order_ids)):
             found[row["order"]].append(row)
     return found
 

@@ -18,6 +18,7 @@ from amap.lib.access import Principal, ensure
 from amap.lib.dates import DEFAULT_TIMEZONE
 from amap.lib.db import write_transaction
 from amap.lib.i18n import _
+from amap.lib.prepared import prepared
 from amap.network.members import group_ids as network_group_ids
 from amap.network.tables import NetworkFarm
 from amap.orders.tables import Order, OrderLine, OrderWindow, WindowProduct, WindowStop
@@ -39,10 +40,16 @@ def fully_editable(window: dict, now: datetime) -> bool:
     return state(window, now) in ("draft", "scheduled")
 
 
+_FARM_TIMEZONE = prepared(lambda farm: FarmSupply.select(FarmSupply.group.timezone.as_alias("timezone")).where(
+    (FarmSupply.farm == farm) & FarmSupply.ended_at.is_null()).order_by(FarmSupply.id).first())
+_OWNED_WINDOW = prepared(lambda window: OrderWindow.select(
+    OrderWindow.all_columns(), OrderWindow.farm.name.as_alias("farm_name"),
+    OrderWindow.farm.slug.as_alias("farm_slug")).where(OrderWindow.id == window).first())
+
+
 async def farm_timezone(farm_id: int) -> str:
     """The timezone of the first group the farm supplies (a farm's groups share one in practice)."""
-    row = await FarmSupply.select(FarmSupply.group.timezone.as_alias("timezone")).where(
-        (FarmSupply.farm == farm_id) & FarmSupply.ended_at.is_null()).order_by(FarmSupply.id).first()
+    row = await _FARM_TIMEZONE(farm=farm_id)
     return row["timezone"] if row and row["timezone"] else DEFAULT_TIMEZONE
 
 
@@ -104,19 +111,21 @@ async def distribution_problem(distribution_id: int, group: dict, closes_at: dat
 
 async def owned_window(principal: Principal, window_id: int) -> dict:
     """The window with its farm's name and slug; 404 unless the principal runs its farm."""
-    row = await OrderWindow.select(OrderWindow.all_columns(), OrderWindow.farm.name.as_alias("farm_name"),
-                                   OrderWindow.farm.slug.as_alias("farm_slug")).where(
-        OrderWindow.id == window_id).first()
+    row = await _OWNED_WINDOW(window=window_id)
     ensure(row is not None and principal.runs_farm(row["farm"]))
     return row
 
 
+_FARM_WINDOWS = prepared(lambda farm: OrderWindow.select().where(OrderWindow.farm == farm).order_by(
+    OrderWindow.opens_at, ascending=False).order_by(OrderWindow.id, ascending=False))
+_WINDOW_TOTALS = prepared(lambda farm: Order.select(Order.window, Order.total_cents).where(
+    (Order.window.farm == farm) & (Order.status != "cancelled")))
+
+
 async def farm_windows(farm_id: int) -> list[dict]:
     """The farm's windows, the latest first, each with its number of orders and their total."""
-    windows = await OrderWindow.select().where(OrderWindow.farm == farm_id).order_by(
-        OrderWindow.opens_at, ascending=False).order_by(OrderWindow.id, ascending=False)
-    orders = await Order.select(Order.window, Order.total_cents).where(
-        Order.window.is_in([w["id"] for w in windows] or [-1]) & (Order.status != "cancelled"))
+    windows = await _FARM_WINDOWS(farm=farm_id)
+    orders = await _WINDOW_TOTALS(farm=farm_id)
     for window in windows:
         mine = [order for order in orders if order["window"] == window["id"]]
         window["orders"], window["total_cents"] = len(mine), sum(order["total_cents"] for order in mine)

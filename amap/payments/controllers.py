@@ -22,6 +22,7 @@ from amap.lib.dates import local_today
 from amap.lib.forms import Form
 from amap.lib.i18n import _, get_language
 from amap.lib.money import format_cents
+from amap.lib.prepared import prepared
 from amap.lib.web import form_data, notice, page, see_other
 from amap.payments import exports, listing, services
 from amap.payments.tables import Remittance
@@ -50,13 +51,16 @@ def wants_fragment(request: Request) -> bool:
             and not request.headers.get("hx-history-restore-request"))
 
 
+_MANAGED = prepared(lambda offer: Offer.select(
+    Offer.all_columns(), Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
+    Offer.group.timezone.as_alias("timezone"),
+).where(Offer.id == offer).first())
+
+
 async def managed(request: Request, offer_id: int) -> dict:
     """The offer with its farm's and group's names and the group's timezone; 404 unless managed."""
     await managed_offer(current(request), offer_id)
-    return await Offer.select(
-        Offer.all_columns(), Offer.farm.name.as_alias("farm_name"), Offer.group.name.as_alias("group_name"),
-        Offer.group.timezone.as_alias("timezone"),
-    ).where(Offer.id == offer_id).first()
+    return await _MANAGED(offer=offer_id)
 
 
 async def offer_download(request: Request, offer: dict, kind: str, sheet: Sheet) -> Response[bytes]:

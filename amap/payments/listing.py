@@ -22,8 +22,10 @@ from amap.payments.services import LISTED, Balance, Totals
 Condition = Where | And | Or
 
 # Each listed subscription with its balance, as a CTE named `balance`; {} = today, then the condition.
+# `listed` is MATERIALIZED: inlined, PostgreSQL would run its three sums again for every later use
+# of their columns (17 subqueries a row instead of 3: the group's balances took 12 ms, now 3).
 BALANCES = """
-WITH listed AS (
+WITH listed AS MATERIALIZED (
   SELECT subscription.id, subscription.offer, subscription.household, subscription.co_household,
     subscription.offer_share, subscription.tier, subscription.quantity, subscription.status, subscription.ended_on,
     subscription.total_cents,

@@ -35,7 +35,7 @@ CATCH_UP = 6
 """Days a reminder may still leave late (the worker was down); an older debt starts no reminder,
 so the day this runs for the first time does not remind households of last winter."""
 DIGEST_DAY, DIGEST_FROM = 0, time(8, 0)  # Mondays from 8:00
-TREASURER_WORDS = ("tresor", "treasur", "tesor")  # trésorier·e, treasurer, tesorero/a, folded
+TREASURER_WORDS = ("tresor", "treasur", "tesor", "tesour")  # trésorier·e, treasurer, tesorero/a, tesoureiro/a
 
 
 @dataclass(frozen=True)

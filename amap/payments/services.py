@@ -21,6 +21,7 @@ from amap.contracts.tables import (
 )
 from amap.lib.db import write_transaction
 from amap.lib.i18n import _l
+from amap.lib.prepared import prepared
 from amap.payments.tables import Payment, Remittance
 
 METHODS = ("cheque", "transfer", "cash")
@@ -90,41 +91,58 @@ async def cheque_recorded(subscription_id: int, cheque_number: str, bank: str) -
         & (Payment.cheque_number == cheque_number) & (Payment.bank == bank) & (Payment.amount_cents > 0))
 
 
+# balances() serves every subscription's page and the offers' lists: their SQL is written once.
+_REFUNDS = prepared(lambda subscriptions: Amendment.select(Amendment.subscription, Amendment.refund_cents).where(
+    Amendment.subscription.is_in(subscriptions) & (Amendment.kind == "leave") & (Amendment.status == "approved")))
+_TOTALS = prepared(lambda subscriptions: Subscription.select(Subscription.id, Subscription.total_cents).where(
+    Subscription.id.is_in(subscriptions)))
+_DUE = prepared(lambda subscriptions, today: Installment.select(Installment.subscription, Installment.amount_cents).where(
+    Installment.subscription.is_in(subscriptions) & (Installment.due_on < today)))
+_RECEIVED = prepared(lambda subscriptions: Payment.select(Payment.subscription, Payment.amount_cents).where(
+    Payment.subscription.is_in(subscriptions)))
+
+
 async def leave_refunds(subscription_ids: list[int]) -> dict[int, int]:
     """What approved leaves give back, per subscription: deliveries the household will not receive."""
     refunds: dict[int, int] = defaultdict(int)
     if subscription_ids:
-        for row in await Amendment.select(Amendment.subscription, Amendment.refund_cents).where(
-                Amendment.subscription.is_in(subscription_ids) & (Amendment.kind == "leave")
-                & (Amendment.status == "approved")):
+        for row in await _REFUNDS(subscriptions=list(subscription_ids)):
             refunds[row["subscription"]] += row["refund_cents"]
     return refunds
 
 
-async def balances(subscription_ids: list[int], today: date) -> dict[int, Balance]:
-    """Balances of many subscriptions in four queries, whatever their number.
+def _balance(total_cents: int, refund_cents: int, due_cents: int, received_cents: int) -> Balance:
+    """After an approved leave the household owes the total less the refund; the schedule is then
+    read as stopping once that is reached (its last installments fall away first)."""
+    expected = max(0, total_cents - refund_cents)
+    return Balance(expected, min(due_cents, expected), received_cents)
 
-    After an approved leave the household owes the total less the refund; the schedule is then
-    read as stopping once that is reached (its last installments fall away first).
-    """
+
+async def balances(subscription_ids: list[int], today: date) -> dict[int, Balance]:
+    """Balances of many subscriptions in four queries, whatever their number (see `_balance`)."""
     if not subscription_ids:
         return {}
-    totals_by_id = {row["id"]: row["total_cents"] for row in await Subscription.select(
-        Subscription.id, Subscription.total_cents).where(Subscription.id.is_in(subscription_ids))}
-    refunds = await leave_refunds(subscription_ids)
+    ids = list(subscription_ids)
+    totals_by_id = {row["id"]: row["total_cents"] for row in await _TOTALS(subscriptions=ids)}
+    refunds = await leave_refunds(ids)
     due: dict[int, int] = defaultdict(int)
-    for row in await Installment.select(Installment.subscription, Installment.amount_cents).where(
-            Installment.subscription.is_in(subscription_ids) & (Installment.due_on < today)):
+    for row in await _DUE(subscriptions=ids, today=today):
         due[row["subscription"]] += row["amount_cents"]
     received: dict[int, int] = defaultdict(int)
-    for row in await Payment.select(Payment.subscription, Payment.amount_cents).where(
-            Payment.subscription.is_in(subscription_ids)):
+    for row in await _RECEIVED(subscriptions=ids):
         received[row["subscription"]] += row["amount_cents"]
-    result = {}
-    for sid, total in totals_by_id.items():
-        expected = max(0, total - refunds[sid])
-        result[sid] = Balance(expected, min(due[sid], expected), received[sid])
-    return result
+    return {sid: _balance(total, refunds[sid], due[sid], received[sid]) for sid, total in totals_by_id.items()}
+
+
+def balance_of(subscription: dict, installments: Iterable[dict], payments: Iterable[dict],
+               amendments: Iterable[dict], today: date) -> Balance:
+    """`balances()` of one subscription whose installments, payments and amendments are already read
+    (its page shows them all): the same sums, without asking the database again."""
+    return _balance(
+        subscription["total_cents"],
+        sum(row["refund_cents"] for row in amendments if row["kind"] == "leave" and row["status"] == "approved"),
+        sum(row["amount_cents"] for row in installments if row["due_on"] < today),
+        sum(row["amount_cents"] for row in payments))
 
 
 async def subscription_rows(offer_id: int, today: date, subscription_ids: list[int] | None = None) -> list[dict]:
@@ -146,50 +164,64 @@ async def subscription_rows(offer_id: int, today: date, subscription_ids: list[i
     return rows
 
 
-async def subscription_choices(offer_id: int) -> list[dict]:
-    """The offer's subscriptions a payment may be recorded for, by household name: the payment form's choices."""
-    return await Subscription.select(
-        Subscription.id, Subscription.household.name.as_alias("household_name"),
-        Subscription.co_household.name.as_alias("co_household_name"),
-        Subscription.offer_share.share_type.name.as_alias("share_name"),
-    ).where((Subscription.offer == offer_id) & Subscription.status.is_in(list(LISTED))
-            & Subscription.first_delivery_on.is_not_null()).order_by(Subscription.household.name).order_by(Subscription.id)
+# The payments page reads these on every view (and after every payment recorded with htmx):
+# their SQL is written once (amap.lib.prepared).
+_CHOICES = prepared(lambda offer: Subscription.select(
+    Subscription.id, Subscription.household.name.as_alias("household_name"),
+    Subscription.co_household.name.as_alias("co_household_name"),
+    Subscription.offer_share.share_type.name.as_alias("share_name"),
+).where((Subscription.offer == offer) & Subscription.status.is_in(list(LISTED))
+        & Subscription.first_delivery_on.is_not_null()).order_by(Subscription.household.name).order_by(Subscription.id))
 
 
-def _unremitted(offer_id: int):
+def _unremitted(offer_id):
     return (Payment.subscription.is_in(Subscription.select(Subscription.id).where(Subscription.offer == offer_id))
             & (Payment.method == "cheque") & (Payment.amount_cents > 0) & Payment.remittance.is_null())
 
 
+def _limited(query, limit: int | None):
+    return query.limit(limit) if limit is not None else query
+
+
+_UNREMITTED = prepared(lambda offer, limit: _limited(Payment.select(
+    Payment.id, Payment.amount_cents, Payment.cheque_number, Payment.bank, Payment.received_on,
+    Payment.subscription.household.name.as_alias("household_name"),
+).where(_unremitted(offer)).order_by(Payment.received_on).order_by(Payment.id), limit), shaping=("limit",))
+_UNREMITTED_SUMMARY = prepared(lambda offer: Payment.select(
+    Count(Payment.id, alias="count"), Sum(Payment.amount_cents, alias="total_cents")).where(_unremitted(offer)).first())
+_PAYMENTS = prepared(lambda offer, limit: _limited(Payment.select(
+    Payment.id, Payment.subscription, Payment.subscription.household.name.as_alias("household_name"),
+    Payment.subscription.offer_share.share_type.name.as_alias("share_name"), Payment.amount_cents,
+    Payment.method, Payment.cheque_number, Payment.bank, Payment.received_on, Payment.note,
+    Payment.remittance, Payment.remittance.handed_over_on.as_alias("handed_over_on"),
+    Payment.recorded_by.name.as_alias("recorded_by_name"), Payment.recorded_at,
+).where(Payment.subscription.offer == offer).order_by(Payment.recorded_at, ascending=False).order_by(
+    Payment.id, ascending=False), limit), shaping=("limit",))
+_REMITTANCES = prepared(lambda offer: Remittance.select(
+    Remittance.id, Remittance.handed_over_on, Remittance.created_by.name.as_alias("created_by_name"),
+).where(Remittance.offer == offer).order_by(Remittance.handed_over_on, ascending=False).order_by(
+    Remittance.id, ascending=False))
+
+
+async def subscription_choices(offer_id: int) -> list[dict]:
+    """The offer's subscriptions a payment may be recorded for, by household name: the payment form's choices."""
+    return await _CHOICES(offer=offer_id)
+
+
 async def unremitted_cheques(offer_id: int, *, limit: int | None = None) -> list[dict]:
     """Cheques received for the offer and still with the committee, oldest first (the `limit` oldest)."""
-    query = Payment.select(
-        Payment.id, Payment.amount_cents, Payment.cheque_number, Payment.bank, Payment.received_on,
-        Payment.subscription.household.name.as_alias("household_name"),
-    ).where(_unremitted(offer_id)).order_by(Payment.received_on).order_by(Payment.id)
-    return await (query.limit(limit) if limit is not None else query)
+    return await _UNREMITTED(offer=offer_id, limit=limit)
 
 
 async def unremitted_summary(offer_id: int) -> dict[str, int]:
     """How many cheques are still with the committee for the offer, and their total."""
-    row = await Payment.select(Count(Payment.id, alias="count"), Sum(Payment.amount_cents, alias="total_cents")).where(
-        _unremitted(offer_id)).first()
+    row = await _UNREMITTED_SUMMARY(offer=offer_id)
     return {"count": row["count"], "total_cents": row["total_cents"] or 0}
 
 
 async def payments_of(offer_id: int, *, limit: int | None = None) -> list[dict]:
     """The offer's payments, the latest recorded first (corrections included: nothing is edited)."""
-    query = Payment.select(
-        Payment.id, Payment.subscription, Payment.subscription.household.name.as_alias("household_name"),
-        Payment.subscription.offer_share.share_type.name.as_alias("share_name"), Payment.amount_cents,
-        Payment.method, Payment.cheque_number, Payment.bank, Payment.received_on, Payment.note,
-        Payment.remittance, Payment.remittance.handed_over_on.as_alias("handed_over_on"),
-        Payment.recorded_by.name.as_alias("recorded_by_name"), Payment.recorded_at,
-    ).where(Payment.subscription.offer == offer_id).order_by(Payment.recorded_at, ascending=False).order_by(
-        Payment.id, ascending=False)
-    if limit is not None:
-        query = query.limit(limit)
-    return await query
+    return await _PAYMENTS(offer=offer_id, limit=limit)
 
 
 class RemittanceError(ValueError):
@@ -228,10 +260,7 @@ async def remit(*, offer: dict, payment_ids: list[int], handed_over_on: date, by
 
 async def remittances_of(offer_id: int) -> list[dict]:
     """Past remittances of the offer, the latest first, with their number of cheques and total."""
-    rows = await Remittance.select(
-        Remittance.id, Remittance.handed_over_on, Remittance.created_by.name.as_alias("created_by_name"),
-    ).where(Remittance.offer == offer_id).order_by(Remittance.handed_over_on, ascending=False).order_by(
-        Remittance.id, ascending=False)
+    rows = await _REMITTANCES(offer=offer_id)
     sums: dict[int, list[int]] = defaultdict(list)
     if rows:
         for payment in await Payment.select(Payment.remittance, Payment.amount_cents).where(
@@ -271,13 +300,16 @@ def next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+_RECENT_OFFERS = prepared(lambda farm, since: Offer.select(
+    Offer.id, Offer.name, Offer.farm, Offer.starts_on, Offer.ends_on, Offer.group,
+    Offer.group.name.as_alias("group_name"),
+).where((Offer.farm == farm) & (Offer.status != "draft") & (Offer.ends_on >= since)
+        ).order_by(Offer.starts_on).order_by(Offer.id))
+
+
 async def recent_offers(farm_id: int, today: date) -> list[dict]:
     """The farm's published offers whose season runs now or ended less than a year ago."""
-    return await Offer.select(
-        Offer.id, Offer.name, Offer.farm, Offer.starts_on, Offer.ends_on, Offer.group,
-        Offer.group.name.as_alias("group_name"),
-    ).where((Offer.farm == farm_id) & (Offer.status != "draft") & (Offer.ends_on >= today - timedelta(days=365))
-            ).order_by(Offer.starts_on).order_by(Offer.id)
+    return await _RECENT_OFFERS(farm=farm_id, since=today - timedelta(days=365))
 
 
 async def monthly_balances(offer_ids: list[int], today: date) -> list[Month]:

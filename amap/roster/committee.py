@@ -20,9 +20,10 @@ from amap.lib.dates import local_today
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.forms import Form
 from amap.lib.i18n import _
+from amap.lib.prepared import prepared
 from amap.lib.web import form_data, notice, page, see_other
 from amap.roster import notices
-from amap.roster.obligations import progress, standing_page, standing_summary
+from amap.roster.obligations import progress, season_obligations, standing_page, standing_summary
 from amap.roster.slots import free_place, is_live, sync_slots, take_place
 from amap.roster.tables import Obligation, RosterRole, RosterTask, Signup, Slot
 
@@ -40,20 +41,37 @@ async def active_adults(group_id: int) -> list[dict]:
     ).order_by(User.name)
 
 
+_ROLES = prepared(lambda group: RosterRole.select().where(
+    (RosterRole.group == group) & RosterRole.archived_at.is_null()).order_by(RosterRole.id))
+_GRID_SLOTS = prepared(lambda group, first, last: Slot.select(
+    Slot.all_columns(), Slot.task.title.as_alias("task_title"), Slot.task.place.as_alias("task_place"),
+    Slot.task.starts_at.as_alias("task_starts_at")).where(
+    (Slot.group == group) & (Slot.held_on >= first) & (Slot.held_on <= last) & is_live()
+).order_by(Slot.held_on).order_by(Slot.id))
+# The people on every slot of the period (a cancelled distribution's too, not shown): read without the
+# list of the slots' ids, whose length would make one SQL per number of slots.
+_GRID_PEOPLE = prepared(lambda group, first, last: Signup.select(
+    Signup.id, Signup.slot, Signup.status, Signup.user.name.as_alias("name")).where(
+    (Signup.slot.group == group) & (Signup.slot.held_on >= first) & (Signup.slot.held_on <= last)
+    & Signup.status.is_in(list(ON_SLOT))).order_by(Signup.id))
+_OPEN_SLOTS = prepared(lambda group, today: Slot.select(
+    Slot.id, Slot.held_on, Slot.capacity, Slot.taken, Slot.role.name.as_alias("role_name"),
+    Slot.task.title.as_alias("task_title")).where(
+    (Slot.group == group) & (Slot.held_on >= today) & (Slot.taken < Slot.capacity) & is_live()
+).order_by(Slot.held_on).limit(60))
+
+
 async def grid(group_id: int, starts_on: date, ends_on: date) -> tuple[list[dict], list[dict]]:
     """Roles (columns) and rows (one per distribution or task) of slots between two dates, names included."""
-    roles = await RosterRole.select().where(
-        (RosterRole.group == group_id) & RosterRole.archived_at.is_null()).order_by(RosterRole.id)
-    slots = await Slot.select(Slot.all_columns(), Slot.task.title.as_alias("task_title"),
-                              Slot.task.place.as_alias("task_place"), Slot.task.starts_at.as_alias("task_starts_at")
-                              ).where((Slot.group == group_id) & (Slot.held_on >= starts_on) & (Slot.held_on <= ends_on)
-                                      & is_live()).order_by(Slot.held_on).order_by(Slot.id)
-    signups = await Signup.select(Signup.id, Signup.slot, Signup.status, Signup.user.name.as_alias("name")).where(
-        Signup.slot.is_in([s["id"] for s in slots] or [-1]) & Signup.status.is_in(list(ON_SLOT))).order_by(Signup.id)
+    roles = await _ROLES(group=group_id)
+    slots = await _GRID_SLOTS(group=group_id, first=starts_on, last=ends_on)
+    people: dict[int, list[dict]] = {}
+    for signup in await _GRID_PEOPLE(group=group_id, first=starts_on, last=ends_on):
+        people.setdefault(signup["slot"], []).append(signup)
     role_ids = {role["id"] for role in roles}
     rows: dict[tuple, dict] = {}
     for slot in slots:
-        slot["people"] = [s for s in signups if s["slot"] == slot["id"]]
+        slot["people"] = people.get(slot["id"], [])
         slot["missing"] = max(0, slot["capacity"] - slot["taken"])
         if slot["task"]:
             rows[("task", slot["task"])] = {"held_on": slot["held_on"], "task": slot, "cells": {}}
@@ -108,9 +126,11 @@ class RosterCommitteeController(Controller):
         today = local_today(group["timezone"])
         condition = household_matches(Membership.household, q, Membership.select(Membership.household).where(
             Membership.group == group["id"])) if q else None
-        standing = await standing_summary(group["id"], today, condition)
+        obligations = await season_obligations(group["id"], today)
+        standing = await standing_summary(group["id"], today, condition, obligations=obligations)
         pages = pagination.pager(request, number, standing["households"], keep={"from": starts, "q": q})
-        households = await standing_page(group["id"], today, condition, limit=pages.size, offset=pages.offset)
+        households = await standing_page(group["id"], today, condition, limit=pages.size, offset=pages.offset,
+                                         obligations=obligations)
         block = pagination.list_block(request, "behind-list", "behind_list")
         if block is not None:  # the list alone, for its search box and pages
             return page(request, "roster/coverage.html", block=block, group=group, households=households,
@@ -119,11 +139,7 @@ class RosterCommitteeController(Controller):
         starts_on = parse_day(starts, today)
         ends_on = starts_on + timedelta(weeks=GRID_WEEKS)
         roles, rows = await grid(group["id"], starts_on, ends_on)
-        open_slots = await Slot.select(Slot.id, Slot.held_on, Slot.capacity, Slot.taken,
-                                       Slot.role.name.as_alias("role_name"), Slot.task.title.as_alias("task_title")
-                                       ).where((Slot.group == group["id"]) & (Slot.held_on >= today)
-                                               & (Slot.taken < Slot.capacity) & is_live()
-                                               ).order_by(Slot.held_on).limit(60)
+        open_slots = await _OPEN_SLOTS(group=group["id"], today=today)
         return page(request, "roster/coverage.html", group=group, groups=groups,
                     roles=roles, rows=rows, starts_on=starts_on, ends_on=ends_on, households=households,
                     pager=pages, q=q, behind=standing["behind"], open_slots=open_slots, today=today,
@@ -229,7 +245,7 @@ class RosterCommitteeController(Controller):
                 Signup.id == signup_id).first()
             signup["held_on"] = (await group_signup(group["id"], signup_id))["held_on"]
             return page(request, "roster/slot.html", block="signup_row", group=group, signup=signup,
-                        today=local_today(group["timezone"]))
+                        today=local_today(group["timezone"]), confirmed=True)  # the row says it aloud
         notice(request, _("The shift is recorded as done.") if status == "done" else _("The no-show is recorded."))
         return see_other(f"/committee/{slug}/roster/slots/{signup['slot']}")
 

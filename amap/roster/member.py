@@ -23,9 +23,12 @@ def roster_group_ids(principal: Principal) -> list[int]:
     return sorted(principal.member_groups | principal.coordinator_groups)
 
 
-async def today_of(group_ids: list[int]):
-    groups = await groups_by_id(group_ids)
+def _today(groups: dict[int, dict], group_ids: list[int]):
     return local_today(groups[group_ids[0]]["timezone"] if group_ids else DEFAULT_TIMEZONE)
+
+
+async def today_of(group_ids: list[int]):
+    return _today(await groups_by_id(group_ids), group_ids)
 
 
 def is_htmx(request: Request) -> bool:
@@ -36,19 +39,15 @@ async def roster_context(principal: Principal) -> dict:
     group_ids = roster_group_ids(principal)
     for group_id in group_ids:
         await sync_slots(group_id)  # idempotent: a distribution added since has its slots
-    today, now = await today_of(group_ids), utcnow()
-    slots = await signups.open_slots(group_ids, today)
-    mine = {row["slot"]: row["id"] for row in await Signup.select(Signup.slot, Signup.id).where(
-        (Signup.user == principal.id) & (Signup.status == "signed")
-        & Signup.slot.is_in([s["id"] for s in slots] or [-1]))}
-    for s in slots:
-        s["my_signup"] = mine.get(s["id"])
+    groups = await groups_by_id(group_ids)
+    today, now = _today(groups, group_ids), utcnow()
+    slots = await signups.open_slots(group_ids, today, user_id=principal.id)
     return {
         "has_groups": bool(group_ids), "slots": slots, "now": now, "today": today, "message": "", "error": False,
         "user_id": principal.id,
         "shifts": await signups.shifts_of(principal.household_id, today),
         "swaps": [s for s in await signups.open_swaps(group_ids, now) if s["offered_by"] != principal.id],
-        "obligations": await signups.obligations(group_ids, principal.household_id, today),
+        "obligations": await signups.obligations(group_ids, principal.household_id, today, groups=groups),
     }
 
 
@@ -72,7 +71,7 @@ class RosterController(Controller):
         row["names"] = (await signups.names_on([slot_id])).get(slot_id, [])
         signup = await signups.my_signup_on(slot_id, current(request).id)
         row["my_signup"] = signup["id"] if signup else None
-        return page(request, "roster/index.html", block="slot_row", s=row, now=utcnow(), message=message,
+        return page(request, "roster/index.html", block="slot_row", slots=[row], now=utcnow(), message=message,
                     error=error, headers={"HX-Trigger": "roster-changed"})
 
     @post("/slots/{slot_id:int}/take")

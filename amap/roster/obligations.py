@@ -165,25 +165,30 @@ def _standing_sql(group_id: int, today: date, obligations: list[dict]) -> tuple[
     return sql, [*chosen_args, group_id, "SEARCH", *args, group_id, today]
 
 
-async def _standing(select: str, group_id: int, today: date, condition, *more: object) -> list[dict]:
-    obligations = await season_obligations(group_id, today)
+async def _standing(select: str, group_id: int, today: date, condition, obligations: list[dict] | None,
+                    *more: object) -> list[dict]:
+    if obligations is None:
+        obligations = await season_obligations(group_id, today)
     sql, args = _standing_sql(group_id, today, obligations)
     args[args.index("SEARCH")] = condition.querystring if condition is not None else QueryString("1 = 1")
     return await Membership.raw(sql + select, *args, *more)
 
 
-async def standing_summary(group_id: int, today: date, condition=None) -> dict[str, int]:
-    """How many active households (matching the search condition, if any), and how many are behind."""
+async def standing_summary(group_id: int, today: date, condition=None, *,
+                           obligations: list[dict] | None = None) -> dict[str, int]:
+    """How many active households (matching the search condition, if any), and how many are behind.
+    `obligations`: the season's, when the caller has read them already."""
     rows = await _standing("SELECT COUNT(*) AS households, COALESCE(SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END), 0)"
-                           " AS behind FROM standing", group_id, today, condition)
+                           " AS behind FROM standing", group_id, today, condition, obligations)
     return rows[0]
 
 
-async def standing_page(group_id: int, today: date, condition=None, *, limit: int, offset: int = 0) -> list[dict]:
+async def standing_page(group_id: int, today: date, condition=None, *, limit: int, offset: int = 0,
+                        obligations: list[dict] | None = None) -> list[dict]:
     """A page of the active households with their `progress`, those behind first (the most missing at
     the top), then by name: what `progress()` counts, read in one statement."""
     rows = await _standing("SELECT * FROM standing ORDER BY CASE WHEN missing > 0 THEN 0 ELSE 1 END, missing DESC, "
-                           "name, household LIMIT {} OFFSET {}", group_id, today, condition, limit, offset)
+                           "name, household LIMIT {} OFFSET {}", group_id, today, condition, obligations, limit, offset)
     for row in rows:
         row["progress"] = Progress(owed=row["owed"], done=row["done"], upcoming=row["upcoming"],
                                    no_shows=row["no_shows"])

@@ -12,7 +12,7 @@ from amap.lib.i18n import _
 from amap.lib.prepared import prepared
 from amap.roster import notices
 from amap.roster.obligations import progress
-from amap.roster.slots import describe, free_place, is_live, slot_columns, take_place
+from amap.roster.slots import describe, free_place, is_live, slot_columns, slot_columns_through, take_place
 from amap.roster.tables import Signup, Slot, SwapOffer
 
 ROSTER_AHEAD = timedelta(days=60)
@@ -32,38 +32,58 @@ async def slot(slot_id: int) -> dict | None:
     return describe(row) if row else None
 
 
-async def names_on(slot_ids: Iterable[int]) -> dict[int, list[str]]:
-    """The first names of the people on each slot."""
-    ids = sorted(set(slot_ids))
+_NAMES_ON = prepared(lambda slots: Signup.select(Signup.slot, Signup.user.name.as_alias("name")).where(
+    Signup.slot.is_in(slots) & Signup.status.is_in(list(HOLDING))).order_by(Signup.signed_at).order_by(Signup.id))
+# The people on the slots of these groups between two days: a superset of the open slots' people,
+# read without the list of their ids (its length would make one SQL per number of open slots).
+_PEOPLE_BETWEEN = prepared(lambda groups, first, last: Signup.select(
+    Signup.id, Signup.slot, Signup.user, Signup.status, Signup.user.name.as_alias("name")).where(
+    Signup.slot.group.is_in(groups) & (Signup.slot.held_on >= first) & (Signup.slot.held_on <= last)
+    & Signup.status.is_in(list(HOLDING))).order_by(Signup.signed_at).order_by(Signup.id))
+_OPEN_SLOTS = prepared(lambda groups, first, last: Slot.select(*slot_columns()).where(
+    Slot.group.is_in(groups) & (Slot.held_on >= first) & (Slot.held_on <= last) & (Slot.taken < Slot.capacity)
+    & is_live()))
+
+
+def _first_names(rows: list[dict]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    if ids:
-        for row in await Signup.select(Signup.slot, Signup.user.name.as_alias("name")).where(
-                Signup.slot.is_in(ids) & Signup.status.is_in(list(HOLDING))).order_by(Signup.signed_at):
-            names.setdefault(row["slot"], []).append((row["name"] or "").split(" ")[0])
+    for row in rows:
+        names.setdefault(row["slot"], []).append((row["name"] or "").split(" ")[0])
     return names
 
 
-async def open_slots(group_ids: Iterable[int], today: date, last: date | None = None) -> list[dict]:
-    """Slots with a free place from today: soonest first, then the emptiest."""
+async def names_on(slot_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The first names of the people on each slot."""
+    ids = sorted(set(slot_ids))
+    return _first_names(await _NAMES_ON(slots=ids)) if ids else {}
+
+
+async def open_slots(group_ids: Iterable[int], today: date, last: date | None = None, *,
+                     user_id: int | None = None) -> list[dict]:
+    """Slots with a free place from today: soonest first, then the emptiest. With `user_id`, each says
+    that person's own sign-up on it (`my_signup`, None when they are not on it)."""
     ids = sorted(group_ids)
     if not ids:
         return []
-    rows = await Slot.select(*slot_columns()).where(
-        Slot.group.is_in(ids) & (Slot.held_on >= today) & (Slot.held_on <= (last or today + ROSTER_AHEAD))
-        & is_live())
-    slots = [describe(row) for row in rows if row["taken"] < row["capacity"]]
+    last = last or today + ROSTER_AHEAD
+    slots = [describe(row) for row in await _OPEN_SLOTS(groups=ids, first=today, last=last)]
     slots.sort(key=lambda s: (s["held_on"], -s["free"], s["starts"], s["title"], s["id"]))
-    names = await names_on(s["id"] for s in slots)
+    people = await _PEOPLE_BETWEEN(groups=ids, first=today, last=last) if slots else []
+    names = _first_names(people)
+    mine = {row["slot"]: row["id"] for row in people if row["user"] == user_id and row["status"] == "signed"}
     for s in slots:
         s["names"] = names.get(s["id"], [])
+        if user_id is not None:
+            s["my_signup"] = mine.get(s["id"])
     return slots
 
 
-# shifts_of is read by /me and /roster on every view: its SQL is written once.
+# shifts_of is read by /me and /roster on every view: its SQL is written once, and the sign-ups come
+# with their slots (read through Signup.slot under the slot's own names).
 _COMING_SIGNUPS = prepared(lambda by, who, today: Signup.select(
-    Signup.id, Signup.slot, Signup.user, Signup.status, Signup.user.name.as_alias("user_name")).where(
+    Signup.id.as_alias("signup_id"), Signup.user.as_alias("user_id"), Signup.user.name.as_alias("user_name"),
+    *slot_columns_through(Signup.slot)).where(
     (getattr(Signup, by) == who) & (Signup.status == "signed") & (Signup.slot.held_on >= today)), shaping=("by",))
-_SLOTS = prepared(lambda ids: Slot.select(*slot_columns()).where(Slot.id.is_in(ids)))
 _OFFERED = prepared(lambda signups: SwapOffer.select(SwapOffer.signup).where(
     SwapOffer.signup.is_in(signups) & SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null()))
 _GROUP_NAMES = prepared(lambda ids: Group.select(Group.id, Group.name).where(Group.id.is_in(ids)).order_by(Group.name))
@@ -77,10 +97,8 @@ async def shifts_of(household_id: int | None, today: date, *, user_id: int | Non
         rows = await _COMING_SIGNUPS(by="user", who=user_id, today=today)
     else:
         rows = await _COMING_SIGNUPS(by="household", who=household_id, today=today)
-    slots = {s["id"]: describe(s) for s in await _SLOTS(ids=[r["slot"] for r in rows])} if rows else {}
-    offered = {r["signup"] for r in await _OFFERED(signups=[r["id"] for r in rows])} if rows else set()
-    shifts = [{**slots[r["slot"]], "signup_id": r["id"], "user_id": r["user"], "user_name": r["user_name"],
-               "swap_offered": r["id"] in offered} for r in rows]
+    offered = {r["signup"] for r in await _OFFERED(signups=[r["signup_id"] for r in rows])} if rows else set()
+    shifts = [{**describe(r), "swap_offered": r["signup_id"] in offered} for r in rows]
     return sorted(shifts, key=lambda s: (s["starts"], s["title"]))
 
 
@@ -89,13 +107,16 @@ async def my_signup_on(slot_id: int, user_id: int) -> dict | None:
         (Signup.slot == slot_id) & (Signup.user == user_id) & (Signup.status == "signed")).first()
 
 
-async def obligations(group_ids: Iterable[int], household_id: int | None, today: date) -> list[dict]:
+async def obligations(group_ids: Iterable[int], household_id: int | None, today: date, *,
+                      groups: dict[int, dict] | None = None) -> list[dict]:
     """The household's progress this season in each of these groups that asks for shifts, counted
-    by the committee's own rule (amap.roster.obligations.progress), so both sides read the same."""
+    by the committee's own rule (amap.roster.obligations.progress), so both sides read the same.
+    `groups`: these groups as groups_by_id() gives them (by name), when the caller has read them."""
     if household_id is None:
         return []
     rows = []
-    for group in await _GROUP_NAMES(ids=sorted(group_ids) or [-1]):
+    named = list(groups.values()) if groups is not None else await _GROUP_NAMES(ids=sorted(group_ids) or [-1])
+    for group in named:
         mine = (await progress(group["id"], [household_id], today))[household_id]
         if mine.owed:
             rows.append({"id": group["id"], "group_name": group["name"], "owed": mine.owed, "done": mine.done,
@@ -149,20 +170,20 @@ async def offer_swap(signup: dict, slot_row: dict, now: datetime | None = None) 
     return rows[0]["id"]
 
 
+_OPEN_SWAPS = prepared(lambda groups: SwapOffer.select(
+    SwapOffer.id.as_alias("swap_id"), SwapOffer.signup.user.as_alias("offered_by"),
+    SwapOffer.signup.user.name.as_alias("offered_by_name"), *slot_columns_through(SwapOffer.signup.slot)).where(
+    SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null() & (SwapOffer.signup.status == "signed")
+    & SwapOffer.signup.slot.group.is_in(groups)))
+
+
 async def open_swaps(group_ids: Iterable[int], now: datetime) -> list[dict]:
     """Swaps offered and not yet taken on coming slots of these groups."""
     ids = sorted(group_ids)
     if not ids:
         return []
-    rows = await SwapOffer.select(SwapOffer.id, SwapOffer.signup.slot.as_alias("slot"),
-                                  SwapOffer.signup.user.as_alias("offered_by"),
-                                  SwapOffer.signup.user.name.as_alias("offered_by_name")).where(
-        SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null() & (SwapOffer.signup.status == "signed")
-        & SwapOffer.signup.slot.group.is_in(ids))
-    slots = {s["id"]: describe(s) for s in await Slot.select(*slot_columns()).where(
-        Slot.id.is_in([r["slot"] for r in rows]))} if rows else {}
-    swaps = [{**slots[r["slot"]], "swap_id": r["id"], "offered_by": r["offered_by"],
-              "offered_by_name": (r["offered_by_name"] or "").split(" ")[0]} for r in rows]
+    swaps = [{**describe(r), "offered_by_name": (r["offered_by_name"] or "").split(" ")[0]}
+             for r in await _OPEN_SWAPS(groups=ids)]
     return sorted((s for s in swaps if s["starts"] > now), key=lambda s: (s["starts"], s["title"]))
 
 

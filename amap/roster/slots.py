@@ -9,12 +9,29 @@ from zoneinfo import ZoneInfo
 
 from amap.distributions.tables import Distribution
 from amap.lib.db import write_transaction
+from amap.lib.prepared import prepared
 from amap.roster.tables import RosterRole, RosterTask, Slot
+
+# Is a slot missing: a planned distribution without the slot of an active role, or a task without its slot?
+# Pages call sync_slots on every view (a distribution planned, a role or a task added since has its
+# slots at once), and almost always nothing is missing: this one read spares the four of the sync
+# and its write transaction (a write lock on SQLite).
+MISSING = """SELECT (EXISTS (SELECT 1 FROM distribution JOIN roster_role ON roster_role."group" = distribution."group"
+    WHERE distribution."group" = {} AND distribution.status = 'planned' AND roster_role.archived_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM roster_slot WHERE roster_slot.distribution = distribution.id
+                    AND roster_slot.role = roster_role.id AND roster_slot."group" = distribution."group"))
+  OR EXISTS (SELECT 1 FROM roster_task WHERE roster_task."group" = {}
+    AND NOT EXISTS (SELECT 1 FROM roster_slot WHERE roster_slot.task = roster_task.id
+                    AND roster_slot."group" = roster_task."group"))) AS missing"""
+
+_MISSING = prepared(lambda group: Slot.raw(MISSING, group, group))
 
 
 async def sync_slots(group_id: int) -> int:
     """One slot per role and planned distribution, and per one-off task. Idempotent; returns how
     many slots were created. A role added later gets slots for the coming distributions too."""
+    if not (await _MISSING(group=group_id))[0]["missing"]:
+        return 0
     async with write_transaction():
         roles = await RosterRole.select().where((RosterRole.group == group_id) & RosterRole.archived_at.is_null())
         distributions = await Distribution.select(Distribution.id, Distribution.held_on).where(
@@ -51,17 +68,29 @@ async def free_place(slot_id: int) -> None:
     await Slot.raw("UPDATE roster_slot SET taken = taken - 1 WHERE id = {} AND taken > 0", slot_id)
 
 
+def _described(slot) -> tuple:
+    """What describe() reads beside a slot's own columns; `slot` is Slot, or a foreign key to it."""
+    return (slot.role.name.as_alias("role_name"), slot.task.title.as_alias("task_title"),
+            slot.task.place.as_alias("task_place"), slot.task.starts_at.as_alias("task_starts_at"),
+            slot.distribution.starts_at.as_alias("distribution_starts_at"),
+            slot.distribution.ends_at.as_alias("distribution_ends_at"), slot.task.ends_at.as_alias("task_ends_at"),
+            slot.distribution.place.name.as_alias("place_name"),
+            slot.group.name.as_alias("group_name"), slot.group.timezone.as_alias("timezone"),
+            slot.group.shift_leave_notice_hours.as_alias("notice_hours"))
+
+
 @cache
 def slot_columns() -> tuple:
     """A slot with what it is (role or task), when and where, and its group's rules. Built once:
     each joined column (`Slot.task.title`) makes Piccolo copy the joined table's columns."""
-    return (Slot.all_columns(), Slot.role.name.as_alias("role_name"), Slot.task.title.as_alias("task_title"),
-            Slot.task.place.as_alias("task_place"), Slot.task.starts_at.as_alias("task_starts_at"),
-            Slot.distribution.starts_at.as_alias("distribution_starts_at"),
-            Slot.distribution.ends_at.as_alias("distribution_ends_at"), Slot.task.ends_at.as_alias("task_ends_at"),
-            Slot.distribution.place.name.as_alias("place_name"),
-            Slot.group.name.as_alias("group_name"), Slot.group.timezone.as_alias("timezone"),
-            Slot.group.shift_leave_notice_hours.as_alias("notice_hours"))
+    return (Slot.all_columns(), *_described(Slot))
+
+
+def slot_columns_through(foreign_key) -> tuple:
+    """slot_columns() read through a foreign key to Slot (`Signup.slot`), under the same names: the
+    row of a sign-up or a swap is then a slot row for describe(). For prepared selects (built once)."""
+    return (*(getattr(foreign_key, column._meta.name).as_alias(column._meta.name) for column in Slot._meta.columns),
+            *_described(foreign_key))
 
 
 def describe(row: dict) -> dict:

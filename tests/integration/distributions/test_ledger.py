@@ -23,11 +23,11 @@ import pytest
 import time_machine
 
 from amap.contracts import lifecycle
-from amap.contracts.tables import Offer
+from amap.contracts.tables import Offer, OfferDelivery, Subscription, SubscriptionQuantity
 from amap.distributions import announcements, outcomes
 from amap.distributions.announcements import Section
 from amap.distributions.calendar import sync_group
-from amap.distributions.ledger import load_ledger, percent_of
+from amap.distributions.ledger import load_ledger, percent_of, subscription_ledger
 from amap.distributions.tables import Delivery, Distribution, LedgerEntry
 from amap.lib.access import Principal
 from amap.lib.db import engine
@@ -325,6 +325,25 @@ async def test_the_ledger_takes_the_same_queries_for_four_deliveries_or_twenty(w
     counted.clear()
     await ledger_of(short, 1)
     assert len(counted) == few
+
+
+async def test_a_subscriptions_page_builds_the_same_ledger_from_the_rows_it_has_read(world, season):
+    """subscription_ledger (the subscription's page) against load_ledger for that one subscription."""
+    await LedgerEntry.insert(LedgerEntry(subscription=season.alice, amount_cents=500, note="hail",
+                                         recorded_by=world.users["carol"]))
+    for offer, subscription_id in ((season.vegetables, season.alice), (season.vegetables, season.bob),
+                                   (season.vegetables, season.carol), (season.eggs, season.alice_eggs)):
+        row = await Offer.select().where(Offer.id == offer.offer).first()
+        subscription = await Subscription.select().where(Subscription.id == subscription_id).first()
+        quantities = {q["delivers_on"]: q["quantity"] for q in await SubscriptionQuantity.select().where(
+            SubscriptionQuantity.subscription == subscription_id)}
+        dates = [d["delivers_on"] for d in await OfferDelivery.select().where(OfferDelivery.offer == offer.offer)]
+        expected = (await load_ledger(row, LEDGER_DAY, subscription_id=subscription_id)).subscriptions[0]
+        found = await subscription_ledger(row, LEDGER_DAY, subscription, quantities, dates)
+        assert (found.lines, found.entries, found.totals) == (expected.lines, expected.entries, expected.totals)
+        assert found.entries or subscription_id != season.alice
+        waiting = await subscription_ledger(row, LEDGER_DAY, {**subscription, "status": "waiting"}, quantities, dates)
+        assert waiting is None
 
 
 async def test_a_delivery_at_a_distribution_the_committee_cancelled_follows_the_contracts_rule(world):

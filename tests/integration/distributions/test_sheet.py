@@ -193,6 +193,8 @@ async def test_ticking_and_undoing_are_recorded_events_and_the_counts_follow(cli
     assert ticked.status_code == 200
     assert state_of(ticked.text, bob) == "collected" and 'hx-swap-oob="innerHTML"' in ticked.text
     assert 'data-testid="count-collected">1<' in ticked.text and "<html" not in ticked.text
+    assert ticked.text.lstrip().startswith(f'<li id="line-{bob}"')  # the ticked line only, swapped in place
+    assert ticked.text.count('data-testid="sheet-line"') == 1
     undone = await tick(client, distribution, bob, "undone", event_id="22222222-bbbb")
     assert state_of(undone.text, bob) == "open" and 'data-testid="count-collected">0<' in undone.text
     events = await CollectionEvent.select(CollectionEvent.action, CollectionEvent.recorded_by).order_by(

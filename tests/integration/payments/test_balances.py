@@ -6,7 +6,9 @@ import re
 from datetime import date
 
 from amap.contracts import lifecycle
+from amap.contracts.tables import Amendment, Installment, Subscription
 from amap.payments import services
+from amap.payments.tables import Payment
 from tests.integration.conftest import login
 from tests.integration.payments.conftest import TODAY
 
@@ -86,3 +88,18 @@ async def test_the_farm_dashboard_shows_the_balances_table_and_the_chart_data(cl
     assert '<script src="/static/js/money-chart.' in page.text
     other = await client.get("/me")
     assert "/static/js/money-chart." not in other.text  # only the pages with a chart load it
+
+
+async def test_a_subscription_s_balance_from_its_own_rows_is_the_one_balances_reads(world, season):
+    """Its page reads the installments, payments and amendments it shows and sums them (balance_of)."""
+    await a_season_partly_paid(world, season)
+    amendment = await lifecycle.request_leave(season.alice, date(2027, 6, 1), "moving", world.users["alice"])
+    await lifecycle.decide_leave(amendment, True, world.users["carol"], today=date(2027, 5, 20))
+    for subscription in (season.alice, season.bob):
+        row = await Subscription.select().where(Subscription.id == subscription).first()
+        installments = await Installment.select().where(Installment.subscription == subscription)
+        payments = await Payment.select().where(Payment.subscription == subscription)
+        amendments = await Amendment.select().where(Amendment.subscription == subscription)
+        for today in (date(2027, 4, 4), date(2027, 4, 5), date(2027, 4, 6), TODAY, date(2027, 7, 10)):
+            expected = (await services.balances([subscription], today))[subscription]
+            assert services.balance_of(row, installments, payments, amendments, today) == expected

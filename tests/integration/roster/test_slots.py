@@ -1,12 +1,14 @@
 """Slots follow the roles and the calendar; the last place is never taken twice."""
 
 import asyncio
+from datetime import date, time
 
 import pytest
 
 from amap.distributions.calendar import sync_group
 from amap.roster.slots import sync_slots, take_place
-from amap.roster.tables import RosterRole, Slot
+from amap.roster.tables import RosterRole, RosterTask, Slot
+from tests.queries import counted_queries
 from tests.world import add_offer, build_world
 
 
@@ -18,6 +20,23 @@ async def test_each_role_gets_a_slot_at_every_planned_distribution_once(world):
     assert await sync_slots(world.tilleuls) == 8
     assert await sync_slots(world.tilleuls) == 0
     assert {row["capacity"] for row in await Slot.select(Slot.capacity)} == {1, 2}
+
+
+
+async def test_a_sync_with_nothing_missing_is_one_read_and_a_new_role_or_task_is_still_noticed(world):
+    await add_offer(world, deliveries=2)
+    await sync_group(world.tilleuls)
+    await RosterRole.insert(RosterRole(group=world.tilleuls, name="Installation", people_needed=1))
+    assert await sync_slots(world.tilleuls) == 2
+    with counted_queries() as queries:
+        assert await sync_slots(world.tilleuls) == 0
+    assert queries[0] == 1
+    await RosterRole.insert(RosterRole(group=world.tilleuls, name="Émargement", people_needed=1))
+    assert await sync_slots(world.tilleuls) == 2
+    await RosterTask.insert(RosterTask(group=world.tilleuls, title="Chantier", held_on=date(2026, 10, 3),
+                                       starts_at=time(9), ends_at=time(12)))
+    assert await sync_slots(world.tilleuls) == 1
+    assert await sync_slots(world.tilleuls) == 0
 
 
 @pytest.mark.committed

@@ -27,8 +27,8 @@ class AdminController(Controller):
         farms = await Farm.select(Farm.id, Farm.name, Farm.slug, Farm.production).order_by(Farm.name)
         networks = await Network.select(Network.name, Network.slug).order_by(Network.name)
         return page(request, "admin/index.html", status_code=status_code, groups=groups, farms=farms,
-                    networks=networks, roles=ROLES, group_form=group_form or Form(),
-                    farm_form=farm_form or Form(), network_form=network_form or Form(),
+                    networks=networks, roles=ROLES, group_form=group_form or Form(id_prefix="group-"),
+                    farm_form=farm_form or Form(id_prefix="farm-"), network_form=network_form or Form(id_prefix="network-"),
                     role_form=role_form or Form())
 
     @get("", name="admin")
@@ -37,7 +37,7 @@ class AdminController(Controller):
 
     @post("/groups")
     async def create_group(self, request: Request) -> Template | Redirect:
-        form = Form(await form_data(request))
+        form = Form(await form_data(request), id_prefix="group-")
         name = form.text("name")
         slug = form.slug("slug")
         city = form.text("city", required=False, max_length=120)
@@ -51,7 +51,7 @@ class AdminController(Controller):
 
     @post("/farms")
     async def create_farm(self, request: Request) -> Template | Redirect:
-        form = Form(await form_data(request))
+        form = Form(await form_data(request), id_prefix="farm-")
         name = form.text("name")
         slug = form.slug("slug")
         production = form.text("production", required=False)
@@ -71,7 +71,7 @@ class AdminController(Controller):
 
     @post("/networks")
     async def create_network(self, request: Request) -> Template | Redirect:
-        form = Form(await form_data(request))
+        form = Form(await form_data(request), id_prefix="network-")
         name = form.text("name")
         slug = form.slug("slug")
         description = form.text("description", required=False, max_length=5000)

@@ -18,7 +18,10 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 class Form:
     """Wraps submitted values; each accessor returns the clean value or records an error."""
 
-    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+    def __init__(self, data: Mapping[str, str] | None = None, *, id_prefix: str = "") -> None:
+        self.id_prefix = id_prefix
+        """Put before each field's id (and its hint's, its message's) when one page holds several forms
+        with the same field names (macros/forms.html): ids must stay unique for labels and the error links."""
         self.raw: dict[str, str] = dict(data or {})
         """As submitted: passwords are never stripped."""
         self.values: dict[str, str] = {}

@@ -83,7 +83,7 @@ def _default_block(kind: str, block: str, context: dict) -> str | None:
     """A block of the kind's template with example words only; None when it needs more than that."""
     try:
         return render_block(mail_environment(), f"mail/{kind}.txt", block, **context).strip()
-    except TemplateError:
+    except (TemplateError, TypeError):  # TypeError: ngettext() of a count the example words lack
         return None
 
 

@@ -75,6 +75,9 @@ class OrganisationsController(Controller):
             notice(request, _("Choose one of the kinds of organisation."), "error")
             return see_other(f"/committee/{slug}/organisations")
         contact = form.text("contact", required=False, max_length=200)
+        if not form.ok:  # only a hand-made post: the field itself stops at 200 characters
+            notice(request, form.errors["contact"], "error")
+            return see_other(f"/committee/{slug}/organisations")
         async with write_transaction():
             if kind:
                 await BulkBuyer.insert(BulkBuyer(household=household_id, kind=kind, contact=contact)).on_conflict(

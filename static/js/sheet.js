@@ -141,6 +141,9 @@
     inStore("readwrite", function (store) { return store.add(tick); }).then(function () {
       showWaiting(tick);
       showBanner(true);
+      if (banner && window.amapAnnounce) {
+        window.amapAnnounce(banner.textContent);  // the banner appearing is not heard by itself
+      }
     });
   });
 

@@ -92,7 +92,8 @@ class OfferManageController(Controller):
         refused = any(not form.ok for form in forms.values())
         if is_htmx(request):
             # htmx swaps only 2xx answers: a refused form comes back as 200 with its messages.
-            return await self._render(request, offer, block="calendar", **(forms if refused else {}))
+            return await self._render(request, offer, block="calendar",
+                                      **(forms if refused else {"calendar_message": message}))
         if refused:
             return await self._render(request, offer, status_code=400, **forms)
         notice(request, message)

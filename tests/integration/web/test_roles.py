@@ -93,7 +93,8 @@ async def test_admin_creates_a_group_a_farm_and_grants_a_role(client, world):
 async def test_admin_forms_refuse_duplicates_and_unknown_targets(client, world):
     await login(client, "ada@example.org")
     taken = await post_form(client, "/admin/groups", {"name": "Copie", "slug": "tilleuls"})
-    assert taken.status_code == 400 and 'href="#slug"' in taken.text
+    # One page, several forms with a "slug" field: each form's ids carry its own prefix, and the link finds its field.
+    assert taken.status_code == 400 and 'href="#group-slug"' in taken.text and 'id="group-slug"' in taken.text
     bad_slug = await post_form(client, "/admin/groups", {"name": "Copie", "slug": "Not A Slug!"})
     assert bad_slug.status_code == 400
     unknown = await post_form(client, "/admin/roles", {"email": "bob@example.org", "role": "farmer", "target": "nope"})

@@ -50,8 +50,8 @@ def run_python(env: dict[str, str], *args: str, timeout: float = 600) -> str:
 
 
 @contextmanager
-def large_database(engine: str) -> Iterator[Database]:
-    """A fresh temporary data folder (and PostgreSQL cluster) holding `amap demo --size large`."""
+def large_database(engine: str, size: str = "large") -> Iterator[Database]:
+    """A fresh temporary data folder (and PostgreSQL cluster) holding `amap demo --size large` (or small)."""
     folder = Path(tempfile.mkdtemp(prefix=f"amap-perf-{engine}-"))
     cluster = None
     try:
@@ -62,7 +62,7 @@ def large_database(engine: str) -> Iterator[Database]:
             url = f"sqlite:///{folder / 'amap.sqlite'}"
         database = Database(engine=engine, env=base_env(folder, url), folder=folder)
         started = time.perf_counter()
-        run_python(database.env, "-m", "amap.cli", "demo", "--size", "large")
+        run_python(database.env, "-m", "amap.cli", "demo", "--size", size)
         database.build_seconds = time.perf_counter() - started
         yield database
     finally:

@@ -15,8 +15,8 @@ import pytest
 import time_machine
 
 from tests.integration.orders.producer_world import DURING
-from tests.integration.web.test_authz_matrix import EXPECTED, ROLES, api, as_role, objects, url  # noqa: F401
-from tests.integration.web.test_hostile_forms import NOT_PAGES
+from tests.integration.web.test_authz_matrix import ROLES, api  # noqa: F401
+from tests.integration.web.test_hostile_forms import pages_seen_by
 
 COLOURED = {"badge", "flash", "cancelled", "excess"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -57,20 +57,12 @@ class ColouredThings(HTMLParser):
 
 @pytest.mark.parametrize("who", ROLES)
 async def test_every_badge_and_coloured_state_says_its_meaning_in_words(client, api, world, who):  # noqa: F811
-    column = ROLES.index(who)
     silent: list[str] = []
     badges = 0
     with time_machine.travel(DURING, tick=False):
-        made = await objects(world)
-        await as_role(client, api, world, who)
-        for path, statuses in sorted(EXPECTED.items()):
-            if statuses[column] != 200 or NOT_PAGES.search(path):
-                continue
-            response = await client.get(url(path, made.params))
-            if response.status_code != 200 or "text/html" not in response.headers.get("content-type", ""):
-                continue
+        async for path, _address, text in pages_seen_by(client, api, world, who):
             parser = ColouredThings()
-            parser.feed(response.text)
+            parser.feed(text)
             parser.close()
             for classes, text, raw in parser.found:
                 badges += "badge" in classes

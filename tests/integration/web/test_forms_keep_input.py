@@ -19,8 +19,8 @@ import time_machine
 
 from tests.integration.conftest import csrf_token
 from tests.integration.orders.producer_world import DURING
-from tests.integration.web.test_authz_matrix import EXPECTED, ROLES, api, as_role, objects, url  # noqa: F401
-from tests.integration.web.test_hostile_forms import LEAVE_ALONE, NOT_PAGES, OVERLONG
+from tests.integration.web.test_authz_matrix import ROLES, api  # noqa: F401
+from tests.integration.web.test_hostile_forms import LEAVE_ALONE, OVERLONG, pages_seen_by
 
 TYPED = {"text", "email", "search", "tel", "url", "number", "date", "time", "textarea"}
 
@@ -132,22 +132,13 @@ def shown_back(page: str, action: str, expected: dict[str, str]) -> dict[str, st
 
 @pytest.mark.parametrize("who", ROLES)
 async def test_every_refused_form_shows_again_what_was_typed(client, api, world, who):  # noqa: F811
-    column = ROLES.index(who)
     lost: list[str] = []
     checked = 0
     with time_machine.travel(DURING, tick=False):
-        made = await objects(world)
-        await as_role(client, api, world, who)
         seen: set[tuple[str, frozenset[str]]] = set()
-        for path, statuses in sorted(EXPECTED.items()):
-            if statuses[column] != 200 or NOT_PAGES.search(path):
-                continue
-            address = url(path, made.params)
-            page = await client.get(address)
-            if page.status_code != 200 or "text/html" not in page.headers.get("content-type", ""):
-                continue
+        async for path, address, text in pages_seen_by(client, api, world, who):
             parser = ShownForms()
-            parser.feed(page.text)
+            parser.feed(text)
             for form in parser.forms:
                 action = urlsplit(form["action"]).path or urlsplit(address).path
                 typed = [name for name, kind, _value, _options in form["fields"] if kind in TYPED]

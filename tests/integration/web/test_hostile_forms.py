@@ -10,6 +10,7 @@ never a 5xx; a value too long for its column must not be stored.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -38,6 +39,21 @@ HOSTILE = {
     "NUL byte": lambda kind, value: "a\x00b",
     "empty": lambda kind, value: "",
 }
+
+
+async def pages_seen_by(client, api, world, who: str) -> AsyncIterator[tuple[str, str, str]]:  # noqa: F811
+    """Every HTML page the role may open in the authorization matrix, opened as that role:
+    (the matrix's path, the address opened, the page's HTML). The crawls of forms and badges walk it."""
+    column = ROLES.index(who)
+    made = await objects(world)
+    await as_role(client, api, world, who)
+    for path, statuses in sorted(EXPECTED.items()):
+        if statuses[column] != 200 or NOT_PAGES.search(path):
+            continue
+        address = url(path, made.params)
+        page = await client.get(address)
+        if page.status_code == 200 and "text/html" in page.headers.get("content-type", ""):
+            yield path, address, page.text
 
 
 class Forms(HTMLParser):
@@ -114,22 +130,13 @@ async def longest_text_stored() -> int:
 
 @pytest.mark.parametrize("who", [who for who in ROLES if who != "anonymous"])
 async def test_every_form_refuses_hostile_values_without_a_server_error(client, api, world, who):  # noqa: F811
-    column = ROLES.index(who)
     failures: list[str] = []
     posted = 0
     with time_machine.travel(DURING, tick=False):
-        made = await objects(world)
-        await as_role(client, api, world, who)
         seen: set = set()
-        for path, statuses in sorted(EXPECTED.items()):
-            if statuses[column] != 200 or NOT_PAGES.search(path):
-                continue
-            address = url(path, made.params)
-            page = await client.get(address)
-            if page.status_code != 200 or "text/html" not in page.headers.get("content-type", ""):
-                continue
+        async for path, address, text in pages_seen_by(client, api, world, who):
             parser = Forms()
-            parser.feed(page.text)
+            parser.feed(text)
             for form in parser.forms:
                 action = urlsplit(form["action"]).path or urlsplit(address).path
                 if action in LEAVE_ALONE or not action.startswith("/") or shape(action, form["fields"]) in seen:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from amap.accounts.tables import ApiToken, Household, PasswordResetToken, User
 from amap.lib.db import utcnow, write_transaction
+from amap.lib.prepared import prepared
 from amap.lib.security import burn_password_time, hash_password, needs_rehash, new_token, token_digest, verify_password
 from amap.lib.settings import get_settings
 from amap.system import store
@@ -147,3 +149,13 @@ async def revoke_api_token(user_id: int, token_id: int) -> bool:
         (ApiToken.id == token_id) & (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
     ).returning(ApiToken.id)
     return bool(rows)
+
+
+_NAMES = prepared(lambda households: Household.select(Household.id, Household.name).where(
+    Household.id.is_in(households)))
+
+
+async def household_names(household_ids: Iterable[int]) -> dict[int, str]:
+    """The names of these households, by id (none asked, no query)."""
+    ids = sorted(set(household_ids))
+    return {row["id"]: row["name"] for row in await _NAMES(households=ids)} if ids else {}

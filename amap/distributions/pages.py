@@ -15,7 +15,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from amap.accounts.tables import Household
+from amap.accounts.services import household_names
 from amap.audit import history
 from amap.distributions import changes, services
 from amap.distributions.calendar import sync_group
@@ -114,7 +114,6 @@ def month_grid(first: date, rows: list[dict]) -> list[list[dict]]:
 # A distribution's page reads these on every view: their SQL is written once (amap.lib.prepared).
 _DISTRIBUTION = prepared(lambda distribution: Distribution.select(*services.distribution_columns()).where(
     Distribution.id == distribution).first())
-_HOUSEHOLD_NAMES = prepared(lambda ids: Household.select(Household.id, Household.name).where(Household.id.is_in(ids)))
 _PLACES = prepared(lambda group: Place.select().where(Place.group == group).order_by(Place.id))
 
 
@@ -170,8 +169,7 @@ class DistributionsController(Controller):
         mine = []
         if principal.household_id is not None:
             mine = await services.collections([distribution_id], [principal.household_id], include_other_weeks=True)
-        others = {c.shared_with for c in mine if c.shared_with}
-        household_names = {row["id"]: row["name"] for row in await _HOUSEHOLD_NAMES(ids=sorted(others))} if others else {}
+        shared_with = await household_names(c.shared_with for c in mine if c.shared_with)
         can_manage = (principal.coordinates(distribution["group"]) and distribution["status"] == "planned"
                       and distribution["closed_at"] is None)
         places = await _PLACES(group=distribution["group"]) if can_manage else []
@@ -181,7 +179,7 @@ class DistributionsController(Controller):
                 distribution_id, [])],
             "deliveries": deliveries,
             "mine": mine,
-            "household_names": household_names,
+            "household_names": shared_with,
             "today": local_today(distribution["timezone"]),
             "can_manage": can_manage,
             "history_url": (history.history_url(distribution["group_slug"], "distribution", distribution_id)

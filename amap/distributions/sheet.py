@@ -26,6 +26,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
+from amap.accounts.services import household_names
 from amap.accounts.tables import Household
 from amap.audit import log as audit
 from amap.contracts.tables import Offer, Subscription
@@ -155,12 +156,10 @@ _MOVABLE = prepared(lambda offers: Offer.select(Offer.id).where(Offer.id.is_in(o
 _ABSENCES = prepared(lambda distribution: Absence.select(*absence_columns()).where(
     (Absence.distribution == distribution) & Absence.withdrawn_at.is_null()).order_by(Absence.id))
 # The names of the group's households (members, past and pending included): the sheet's lines are
-# theirs but for a rare outsider, named by `_NAMES`. The list of the lines' households would make one
+# theirs but for a rare outsider, named by `household_names`. The list of the lines' households would make one
 # SQL per number of lines.
 _MEMBER_NAMES = prepared(lambda group: Household.select(Household.id, Household.name).where(
     Household.id.is_in(Membership.select(Membership.household).where(Membership.group == group))))
-_NAMES = prepared(lambda households: Household.select(Household.id, Household.name).where(
-    Household.id.is_in(households)))
 _STATES = prepared(lambda distribution: CollectionEvent.select(
     CollectionEvent.household, CollectionEvent.action).where(
     CollectionEvent.distribution == distribution).order_by(CollectionEvent.id))
@@ -249,9 +248,7 @@ async def read_sheet(distribution: dict) -> Sheet:
     if missing:
         members = {row["id"]: row["name"] for row in await _MEMBER_NAMES(group=distribution["group"])}
         names |= {household: members[household] for household in missing if household in members}
-        outsiders = sorted(missing - set(members))
-        if outsiders:
-            names |= {row["id"]: row["name"] for row in await _NAMES(households=outsiders)}
+        names |= await household_names(missing - set(members))
     for line in lines.values():
         line.name = names.get(line.household_id, "")
         line.shared_with = [(other, names.get(other, "")) for other, _n in line.shared_with]

@@ -9,7 +9,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from amap.accounts.tables import Household, User
+from amap.accounts.services import household_names
+from amap.accounts.tables import User
 from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.member import offers_details
 from amap.contracts.tables import Offer, Subscription
@@ -83,9 +84,7 @@ async def next_real_distribution(principal: Principal, groups: dict[int, dict]) 
     announced = await distributions.announcements_of(sorted({c.delivery_id for c in collection if c.collects}))
     shares = {(c.delivery_id, c.offer_share_id): announcement_view(a)
               for c in collection for a in announced.get(c.delivery_id, []) if a["offer_share"] == c.offer_share_id}
-    others = sorted({c.shared_with for c in collection if c.shared_with})
-    names = {row["id"]: row["name"] for row in await Household.select(Household.id, Household.name).where(
-        Household.id.is_in(others))} if others else {}
+    names = await household_names(c.shared_with for c in collection if c.shared_with)
     changes = (await distributions.changes_of([distribution["id"]])).get(distribution["id"], [])
     return {"distribution": distribution, "group": groups[distribution["group"]], "collection": collection,
             "shares": shares, "household_names": names, "changes": [describe_change(c) for c in changes],

@@ -63,6 +63,7 @@ from amap.home.subscription import SubscriptionController
 from amap.imports.pages import ImportController
 from amap.lib import db
 from amap.lib.assets import COMPRESSION, Assets, static_router
+from amap.lib.connections import HoldConnection
 from amap.lib.middleware import LanguageMiddleware, add_security_headers
 from amap.lib.settings import Settings, get_settings
 from amap.lib.templating import make_environment
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[Router("/", route_handlers=PAGE_CONTROLLERS, include_in_schema=False), *API_CONTROLLERS,
                         static_router(assets)],
         middleware=[
+            HoldConnection(),  # first: the session's and the principal's reads run on it too
             session_config.middleware,
             DefineMiddleware(PrincipalMiddleware, exclude=["^/static/", "^/healthz", "^/schema"]),
             LanguageMiddleware(),

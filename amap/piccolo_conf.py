@@ -3,19 +3,18 @@
 from pathlib import Path
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
-
+from amap.lib.connections import HoldingPostgresEngine, HoldingSQLiteEngine
 from amap.lib.settings import get_settings
 
 
-def engine_from_url(url: str) -> SQLiteEngine | PostgresEngine:
+def engine_from_url(url: str) -> HoldingSQLiteEngine | HoldingPostgresEngine:
+    """Piccolo's engines, which run a request's queries on one connection (amap/lib/connections.py)."""
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=str(path), timeout=30)
+        return HoldingSQLiteEngine(path=str(path), timeout=30)
     if url.startswith(("postgres://", "postgresql://")):
-        return PostgresEngine(config={"dsn": url})
+        return HoldingPostgresEngine(config={"dsn": url})
     raise ValueError(f"unsupported DATABASE_URL: {url!r} (use sqlite:///path or postgresql://...)")
 
 

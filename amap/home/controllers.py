@@ -156,8 +156,9 @@ class MeController(Controller):
             household = {"id": principal.household_id, "name": adults[0]["household_name"]} if adults else None
         contracts = await my_contracts(principal.household_id, local_today())
         shifts = await shifts_of(principal.household_id, local_today())
-        progress = await obligations(principal.member_groups | principal.coordinator_groups, principal.household_id,
-                                     local_today())
+        asking = principal.member_groups | principal.coordinator_groups
+        progress = await obligations(asking, principal.household_id, local_today(),
+                                     groups={group_id: group for group_id, group in groups.items() if group_id in asking})
         return page(request, "home/me.html", groups=groups, coming=coming, upcoming=upcoming, household=household,
                     adults=adults, contracts=contracts, shifts=shifts, obligations=progress,
                     **await my_orders(principal))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
 from jinja2.nodes import EvalContext
@@ -68,11 +69,26 @@ def _capitalize(text: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+class _Environment(Environment):
+    """Jinja looks `row.name` up as an attribute first, raising and catching an AttributeError each time
+    before it tries the key, and most of what pages read are rows (dicts): on a list of fifty rows that
+    was a tenth of the page's time. Here a dict's key comes first; its methods (`.items()`, `.get()`)
+    are still reached when no key has their name."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment(directory: Path, assets: Assets | None = None, *, auto_reload: bool = True) -> Environment:
     """The pages' environment gets `assets` (for `static_url`); the mails' has no static files.
     Without `auto_reload` a template is read once: Jinja otherwise checks every template's file,
     and every import and include, at each render."""
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(directory),
         auto_reload=auto_reload,
         autoescape=select_autoescape(["html"]),  # mail bodies (.txt) are plain text

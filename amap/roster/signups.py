@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from piccolo.querystring import QueryString
+
 from amap.groups.tables import Group
 from amap.lib.db import utcnow, write_transaction
 from amap.lib.i18n import _
@@ -79,13 +81,14 @@ async def open_slots(group_ids: Iterable[int], today: date, last: date | None = 
 
 
 # shifts_of is read by /me and /roster on every view: its SQL is written once, and the sign-ups come
-# with their slots (read through Signup.slot under the slot's own names).
+# with their slots (read through Signup.slot under the slot's own names) and whether a swap is offered.
+_SWAP_OFFERED = QueryString(
+    f'EXISTS (SELECT 1 FROM {SwapOffer._meta.tablename} AS offered WHERE offered.signup = "{Signup._meta.tablename}"."id" '
+    "AND offered.taken_by IS NULL AND offered.withdrawn_at IS NULL)", alias="swap_offered")
 _COMING_SIGNUPS = prepared(lambda by, who, today: Signup.select(
     Signup.id.as_alias("signup_id"), Signup.user.as_alias("user_id"), Signup.user.name.as_alias("user_name"),
-    *slot_columns_through(Signup.slot)).where(
+    *slot_columns_through(Signup.slot), _SWAP_OFFERED).where(
     (getattr(Signup, by) == who) & (Signup.status == "signed") & (Signup.slot.held_on >= today)), shaping=("by",))
-_OFFERED = prepared(lambda signups: SwapOffer.select(SwapOffer.signup).where(
-    SwapOffer.signup.is_in(signups) & SwapOffer.taken_by.is_null() & SwapOffer.withdrawn_at.is_null()))
 _GROUP_NAMES = prepared(lambda ids: Group.select(Group.id, Group.name).where(Group.id.is_in(ids)).order_by(Group.name))
 
 
@@ -97,8 +100,7 @@ async def shifts_of(household_id: int | None, today: date, *, user_id: int | Non
         rows = await _COMING_SIGNUPS(by="user", who=user_id, today=today)
     else:
         rows = await _COMING_SIGNUPS(by="household", who=household_id, today=today)
-    offered = {r["signup"] for r in await _OFFERED(signups=[r["signup_id"] for r in rows])} if rows else set()
-    shifts = [{**describe(r), "swap_offered": r["signup_id"] in offered} for r in rows]
+    shifts = [{**describe(r), "swap_offered": bool(r["swap_offered"])} for r in rows]
     return sorted(shifts, key=lambda s: (s["starts"], s["title"]))
 
 

@@ -111,31 +111,26 @@ class OfferPaymentsController(Controller):
 
     async def _context(self, request: Request, offer: dict, today: date, *, q: str = "", overdue: bool = False,
                        number: int = 1, form: Form | None = None, focus: str | None = None,
-                       remit_form: Form | None = None, checked: list[int] | None = None,
                        rows_shown: list[int] | None = None) -> dict:
         """Everything the page shows; every fragment is rendered from the same context. The table
         shows one page of the search; the figures above it are the whole offer's, its totals the search's."""
-        whole = await listing.summary(listing.offer_subscriptions(offer["id"]), today)
         condition = searched(offer["id"], q)
-        found = await listing.summary(condition, today, overdue=overdue) if q or overdue else whole
-        pages = pagination.pager(request, number, found.count, keep={"q": q, "overdue": overdue},
-                                 path=f"/offers/{offer['id']}/payments")
         if rows_shown is not None:
             rows = await listing.subscription_rows(listing.offer_subscriptions(offer["id"]) & Subscription.id.is_in(
                 rows_shown or [-1]), today)
-        else:
-            rows = await listing.subscription_rows(condition, today, overdue=overdue, limit=pages.size,
-                                                   offset=pages.offset)
-        cheques = await services.unremitted_cheques(offer["id"], limit=CHEQUES_LISTED)
+            found = await listing.summary(condition, today, overdue=overdue)
+        else:  # the page and the summary of the search, in one reading
+            rows, found = await listing.subscription_page(condition, today, overdue=overdue, limit=pagination.PAGE_SIZE,
+                                                          offset=(number - 1) * pagination.PAGE_SIZE)
+        whole = await listing.summary(listing.offer_subscriptions(offer["id"]), today) if q or overdue else found
+        pages = pagination.pager(request, number, found.count, keep={"q": q, "overdue": overdue},
+                                 path=f"/offers/{offer['id']}/payments")
         return {
             "offer": offer, "today": today, "q": q, "overdue": overdue, "oob": False, "status_message": "",
             "rows": rows, "pager": pages, "choices": await services.subscription_choices(offer["id"]),
             "figures": whole.totals, "shown_totals": found.totals, "overdue_count": whole.overdue_count,
             "form": form or fresh_form(today), "focus": focus,
-            "remit_form": remit_form or Form({"handed_over_on": today.isoformat()}),
-            "cheques": cheques, "checked": [c["id"] for c in cheques] if checked is None else checked,
             "cheques_held": await services.unremitted_summary(offer["id"]),
-            "remittances": await services.remittances_of(offer["id"]),
             "history": await services.payments_of(offer["id"], limit=HISTORY_LENGTH),
             "methods": [(key, str(label)) for key, label in services.METHOD_NAMES.items()],
             "method_names": services.METHOD_NAMES, "tiers": TIER_LABELS,
@@ -196,12 +191,27 @@ class OfferPaymentsController(Controller):
         context = await self._context(request, offer, today, q=q, overdue=overdue, form=fresh_form(today, after=form),
                                       focus="subscription", rows_shown=on_screen)
         blocks = ["payment_form", "status", "figures", "table_totals", "cheques", "history"]
-        changed = next((row for row in context["rows"] if row["id"] == payment["subscription_id"]), None)
-        if changed is not None:
-            blocks.append("subscription_row")
+        changed = [row for row in context["rows"] if row["id"] == payment["subscription_id"]]
+        if changed:
+            blocks.append("subscription_rows")
         return HTMXBlockTemplate(template_name=TEMPLATE, block_names=blocks,
-                                 context={**context, "oob": True, "row": changed, "status_message": message},
+                                 context={**context, "oob": True, "rows": changed, "status_message": message},
                                  headers={"Vary": "HX-Request"})
+
+    async def _remittances(self, request: Request, offer: dict, today: date, *, form: Form | None = None,
+                           checked: list[int] | None = None, status_code: int = 200) -> Template:
+        """The cheques still with the committee (the oldest first, ticked) and those already handed over."""
+        cheques = await services.unremitted_cheques(offer["id"], limit=CHEQUES_LISTED)
+        return page(request, "payments/remittances.html", status_code=status_code, offer=offer,
+                    remit_form=form or Form({"handed_over_on": today.isoformat()}), cheques=cheques,
+                    checked=[c["id"] for c in cheques] if checked is None else checked,
+                    cheques_held=await services.unremitted_summary(offer["id"]),
+                    remittances=await services.remittances_of(offer["id"]))
+
+    @get("/remittances", name="offer_remittances")
+    async def remittances(self, request: Request, offer_id: FromPath[int]) -> Template:
+        offer = await managed(request, offer_id)
+        return await self._remittances(request, offer, local_today(offer["timezone"]))
 
     @post("/remittances")
     async def remit(self, request: Request, offer_id: FromPath[int]) -> Template | Redirect:
@@ -225,8 +235,7 @@ class OfferPaymentsController(Controller):
             except services.RemittanceError:
                 form.error("payment", _("These cheques were handed over already."))
         if remittance is None:
-            context = await self._context(request, offer, today, remit_form=form, checked=chosen)
-            return page(request, TEMPLATE, status_code=400, **context)
+            return await self._remittances(request, offer, today, form=form, checked=chosen, status_code=400)
         notice(request, _("The cheques are handed over to the farmer. Print this slip for them."))
         return see_other(f"/remittances/{remittance}")
 

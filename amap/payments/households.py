@@ -29,15 +29,18 @@ class HouseholdBalancesController(Controller):
         q, number = pagination.search_term(q), pagination.page_number(page_number)
         group, groups = await chosen_group(current(request), slug)
         today = local_today(group["timezone"])
-        condition = listing.group_subscriptions(group["id"])
-        figures = (await listing.summary(condition, today)).totals
+        whole = condition = listing.group_subscriptions(group["id"])
         if q:
             condition &= household_matches(Subscription.household, q, Membership.select(Membership.household).where(
                 Membership.group == group["id"]))
-        pages = pagination.pager(request, number, await listing.household_count(condition, today, overdue=overdue),
-                                 keep={"overdue": overdue, "q": q})
-        households = await listing.household_rows(condition, today, overdue=overdue, limit=pages.size,
-                                                  offset=pages.offset)
+        # The page, how many households are listed and the totals of their contracts, in one reading.
+        households, count, totals = await listing.household_rows(
+            condition, today, overdue=overdue, limit=pagination.PAGE_SIZE, offset=(number - 1) * pagination.PAGE_SIZE)
+        if count is None:  # no household listed, or a page beyond the last
+            count = await listing.household_count(condition, today, overdue=overdue)
+        pages = pagination.pager(request, number, count, keep={"overdue": overdue, "q": q})
+        # The figures above are the whole group's: the listed households' unless a search or filter narrows them.
+        figures = totals if totals is not None and not q and not overdue else (await listing.summary(whole, today)).totals
         return page(request, "payments/households.html", block=pagination.list_block(
             request, "household-list", "household_list"), group=group, groups=groups, households=households,
             overdue=overdue, q=q, pager=pages, figures=figures)

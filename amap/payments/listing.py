@@ -109,21 +109,42 @@ async def totals_by_offer(offer_ids: list[int], today: date) -> dict[int, Totals
     return found
 
 
+# The totals of the whole list, beside each row of one page of it: the page and the figures above it
+# from one reading of the balances instead of two (window sums run before LIMIT).
+_LIST_TOTALS = """, COUNT(*) OVER () AS list_count, SUM(expected_cents) OVER () AS list_expected_cents,
+  SUM(received_cents) OVER () AS list_received_cents, SUM(overdue_cents) OVER () AS list_overdue_cents,
+  SUM(CASE WHEN overdue_cents > 0 THEN 1 ELSE 0 END) OVER () AS list_overdue_count"""
+
+
+async def subscription_page(condition: Condition, today: date, *, overdue: bool = False, limit: int,
+                            offset: int = 0) -> tuple[list[dict], Summary]:
+    """One page of the subscriptions (as `subscription_rows`) and the summary of all those listed."""
+    rows = await subscription_rows(condition, today, overdue=overdue, limit=limit, offset=offset, totals=True)
+    if not rows:  # an empty list, or a page beyond its end: the summary on its own
+        return rows, await summary(condition, today, overdue=overdue)
+    first = rows[0]
+    totals = Totals(first["list_expected_cents"], first["list_received_cents"],
+                    first["list_expected_cents"] - first["list_received_cents"], first["list_overdue_cents"])
+    return rows, Summary(totals, first["list_count"], first["list_overdue_count"])
+
+
 async def subscription_rows(condition: Condition, today: date, *, overdue: bool = False, limit: int | None = None,
-                            offset: int = 0) -> list[dict]:
-    """The subscriptions by household name, each with its balance; one page of them when `limit` is given."""
+                            offset: int = 0, totals: bool = False) -> list[dict]:
+    """The subscriptions by household name, each with its balance; one page of them when `limit` is given
+    (with `totals`, each row also carries the whole list's: `subscription_page`)."""
     paging = QueryString("LIMIT {} OFFSET {}", limit, offset) if limit is not None else QueryString("")
     rows = await _run("""
         SELECT balance.id, balance.household, balance.tier, balance.quantity, balance.status, balance.ended_on,
           balance.expected_cents, balance.due_cents, balance.received_cents, household.name AS household_name,
           co.name AS co_household_name, share_type.name AS share_name, offer.nature AS nature,
-          offer.name AS offer_name, offer.id AS offer_id
+          offer.name AS offer_name, offer.id AS offer_id {}
         FROM balance JOIN household ON household.id = balance.household
           LEFT JOIN household co ON co.id = balance.co_household
           JOIN offer_share ON offer_share.id = balance.offer_share
           JOIN share_type ON share_type.id = offer_share.share_type
           JOIN offer ON offer.id = balance.offer
-        WHERE {} ORDER BY household.name, balance.id {}""", condition, today, _overdue_only(overdue), paging)
+        WHERE {} ORDER BY household.name, balance.id {}""", condition, today,
+                      QueryString(_LIST_TOTALS if totals else ""), _overdue_only(overdue), paging)
     for row in rows:
         row["balance"] = _balance(row)
         row["ended_on"] = _as_date(row["ended_on"])
@@ -139,12 +160,15 @@ async def household_count(condition: Condition, today: date, *, overdue: bool = 
 
 
 async def household_rows(condition: Condition, today: date, *, overdue: bool = False, limit: int,
-                         offset: int = 0) -> list[dict]:
+                         offset: int = 0) -> tuple[list[dict], int, Totals | None]:
     """One page of the households the subscriptions belong to, by name, each with the totals of its
-    subscriptions and the subscriptions themselves (`contracts`)."""
+    subscriptions and the subscriptions themselves (`contracts`); how many households are listed in
+    all, and the totals of all their subscriptions (both None for a page beyond the end)."""
     households = await _run("""
         SELECT balance.household, household.name, SUM(expected_cents) AS expected_cents,
-          SUM(received_cents) AS received_cents, SUM(overdue_cents) AS overdue_cents
+          SUM(received_cents) AS received_cents, SUM(overdue_cents) AS overdue_cents,
+          COUNT(*) OVER () AS list_count, SUM(SUM(expected_cents)) OVER () AS list_expected_cents,
+          SUM(SUM(received_cents)) OVER () AS list_received_cents, SUM(SUM(overdue_cents)) OVER () AS list_overdue_cents
         FROM balance JOIN household ON household.id = balance.household
         GROUP BY balance.household, household.name HAVING {}
         ORDER BY household.name, balance.household LIMIT {} OFFSET {}""",
@@ -159,7 +183,12 @@ async def household_rows(condition: Condition, today: date, *, overdue: bool = F
                                      household["expected_cents"] - household["received_cents"],
                                      household["overdue_cents"])
         household["contracts"] = contracts.get(household["household"], [])
-    return households
+    if not households:
+        return households, None, None
+    first = households[0]
+    return households, first["list_count"], Totals(
+        first["list_expected_cents"], first["list_received_cents"],
+        first["list_expected_cents"] - first["list_received_cents"], first["list_overdue_cents"])
 
 
 def _as_date(value: object) -> date | None:

@@ -49,6 +49,7 @@ def catalogue(ids: dict) -> list[Page]:
              (f"/committee/{g}/subscriptions", f"/offers/{offer}/subscriptions", f"/offers/{offer}/payments"), 50, True),
         Page("payments list", "coordinator",
              (f"/committee/{g}/payments", f"/offers/{offer}/payments/history", f"/committee/{g}/balances"), 50, True),
+        Page("cheques to hand over", "coordinator", (f"/offers/{offer}/remittances",), 50),
         Page("roster list", "coordinator", (f"/committee/{g}/roster",), 50, True),
         Page("orders list", "producer",
              (f"/farm/windows/{window}/orders", ("coordinator", f"/committee/{g}/orders"),

@@ -25,13 +25,20 @@ async def test_the_sql_balances_are_those_of_the_python_rule(world, season, toda
     assert summary.totals == services.totals(expected.values())
     assert summary.count == 2 and summary.overdue_count == sum(1 for b in expected.values() if b.overdue_cents)
     assert [row["household_name"] for row in rows] == ["Alice", "Bob"]
+    # A page of one row carries the summary of the whole list, as summary() reads it alone.
+    page, page_summary = await listing.subscription_page(condition, today, limit=1, offset=1)
+    assert [row["household_name"] for row in page] == ["Bob"] and page_summary == summary
+    assert await listing.subscription_page(condition, today, limit=1, offset=2) == ([], summary)
 
 
 async def test_a_page_of_households_carries_the_totals_of_its_contracts(world, season):
     await a_season_partly_paid(world, season)
     condition = listing.group_subscriptions(world.tilleuls)
-    households = await listing.household_rows(condition, TODAY, limit=1, offset=1)
+    households, count, totals = await listing.household_rows(condition, TODAY, limit=1, offset=1)
     assert [h["name"] for h in households] == ["Bob"]
+    # Beside the page: how many households are listed, and the totals of all their contracts.
+    assert count == 2 and totals == (await listing.summary(condition, TODAY)).totals
+    assert await listing.household_rows(condition, TODAY, limit=1, offset=2) == ([], None, None)
     assert households[0]["totals"] == services.totals([(await services.balances([season.bob], TODAY))[season.bob]])
     assert [c["id"] for c in households[0]["contracts"]] == [season.bob]
     assert await listing.household_count(condition, TODAY) == 2

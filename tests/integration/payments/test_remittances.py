@@ -24,6 +24,8 @@ async def test_handing_over_selected_cheques_makes_one_remittance_and_leaves_the
     await login(client, "carol@example.org")
     cheques = await cheques_recorded(client, season)
     page = await client.get(season.url)
+    assert 'data-testid="hand-over-link"' in page.text and "3 chèques" in page.text
+    page = await client.get(f"/offers/{season.offer.offer}/remittances")
     assert 'data-testid="remittance-button"' in page.text
     assert all(f'name="payment" value="{pid}" checked' in page.text for pid in cheques.values())
     response = await post_form(client, f"/offers/{season.offer.offer}/remittances", {
@@ -38,7 +40,7 @@ async def test_handing_over_selected_cheques_makes_one_remittance_and_leaves_the
     # The next list holds only the cheque still with the committee.
     left = await services.unremitted_cheques(season.offer.offer)
     assert [row["cheque_number"] for row in left] == ["102"]
-    page = await client.get(season.url)
+    page = await client.get(f"/offers/{season.offer.offer}/remittances")
     assert f'name="payment" value="{cheques["101"]}"' not in page.text
     assert f'name="payment" value="{cheques["102"]}"' in page.text
     assert 'data-testid="remittance-list"' in page.text
@@ -101,7 +103,9 @@ async def test_a_pile_of_cheques_lists_the_oldest_fifty_and_hands_over_all_of_th
                                       received_on=TODAY - timedelta(days=number), recorded_by=world.users["carol"],
                                       cheque_number=str(1000 + number), bank="LBP")
     await login(client, "carol@example.org")
-    page = await client.get(season.url, headers={"accept-language": "en"})
+    summary = await client.get(season.url, headers={"accept-language": "en"})
+    assert "55 cheques with the committee, €550.00 in all." in summary.text
+    page = await client.get(f"/offers/{season.offer.offer}/remittances", headers={"accept-language": "en"})
     listed = re.findall(r'name="payment" value="(\d+)" checked', page.text)
     assert len(listed) == 50 and "55 cheques with the committee, €550.00 in all." in page.text
     assert 'data-testid="remit-all-button"' in page.text

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from piccolo.conf.apps import AppRegistry
+
 from amap.lib.connections import HoldingPostgresEngine, HoldingSQLiteEngine
 from amap.lib.settings import get_settings
 

@@ -23,7 +23,7 @@ from amap.lib.i18n import _
 from amap.lib.prepared import prepared
 from amap.lib.web import form_data, notice, page, see_other
 from amap.roster import notices
-from amap.roster.obligations import progress, season_obligations, standing_page, standing_summary
+from amap.roster.obligations import progress, season_obligations, standing_page
 from amap.roster.slots import free_place, is_live, sync_slots, take_place
 from amap.roster.tables import Obligation, RosterRole, RosterTask, Signup, Slot
 
@@ -127,10 +127,10 @@ class RosterCommitteeController(Controller):
         condition = household_matches(Membership.household, q, Membership.select(Membership.household).where(
             Membership.group == group["id"])) if q else None
         obligations = await season_obligations(group["id"], today)
-        standing = await standing_summary(group["id"], today, condition, obligations=obligations)
+        # The page and how many households are listed (and behind), in one reading.
+        households, standing = await standing_page(group["id"], today, condition, limit=pagination.PAGE_SIZE,
+                                                   offset=(number - 1) * pagination.PAGE_SIZE, obligations=obligations)
         pages = pagination.pager(request, number, standing["households"], keep={"from": starts, "q": q})
-        households = await standing_page(group["id"], today, condition, limit=pages.size, offset=pages.offset,
-                                         obligations=obligations)
         block = pagination.list_block(request, "behind-list", "behind_list")
         if block is not None:  # the list alone, for its search box and pages
             return page(request, "roster/coverage.html", block=block, group=group, households=households,

@@ -184,12 +184,18 @@ async def standing_summary(group_id: int, today: date, condition=None, *,
 
 
 async def standing_page(group_id: int, today: date, condition=None, *, limit: int, offset: int = 0,
-                        obligations: list[dict] | None = None) -> list[dict]:
+                        obligations: list[dict] | None = None) -> tuple[list[dict], dict[str, int]]:
     """A page of the active households with their `progress`, those behind first (the most missing at
-    the top), then by name: what `progress()` counts, read in one statement."""
-    rows = await _standing("SELECT * FROM standing ORDER BY CASE WHEN missing > 0 THEN 0 ELSE 1 END, missing DESC, "
+    the top), then by name: what `progress()` counts, read in one statement; and the summary of all
+    those listed (as `standing_summary`), from window counts of the same reading."""
+    rows = await _standing("SELECT *, COUNT(*) OVER () AS listed_households, "
+                           "SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) OVER () AS listed_behind "
+                           "FROM standing ORDER BY CASE WHEN missing > 0 THEN 0 ELSE 1 END, missing DESC, "
                            "name, household LIMIT {} OFFSET {}", group_id, today, condition, obligations, limit, offset)
+    if not rows:  # no household listed, or a page beyond the last
+        return rows, await standing_summary(group_id, today, condition, obligations=obligations)
+    summary = {"households": rows[0]["listed_households"], "behind": rows[0]["listed_behind"]}
     for row in rows:
         row["progress"] = Progress(owed=row["owed"], done=row["done"], upcoming=row["upcoming"],
                                    no_shows=row["no_shows"])
-    return rows
+    return rows, summary

@@ -49,12 +49,15 @@ async def test_the_database_counts_each_households_shifts_as_progress_does(world
                                            **obligation))
     households = [world.households[who] for who in ("alice", "bob", "carol")]
     expected = await progress(world.tilleuls, households, today)
-    rows = await standing_page(world.tilleuls, today, limit=10)
+    rows, summary = await standing_page(world.tilleuls, today, limit=10)
     assert {row["household"]: row["progress"] for row in rows} == expected
     missing = [expected[h].missing for h in households]
     assert [row["progress"].missing for row in rows] == sorted(missing, reverse=True)  # those behind first
     assert await standing_summary(world.tilleuls, today) == {"households": 3,
-                                                            "behind": sum(1 for m in missing if m)}
+                                                            "behind": sum(1 for m in missing if m)} == summary
+    # A page of one carries the same summary; a page beyond the end reads it alone.
+    assert (await standing_page(world.tilleuls, today, limit=1, offset=2))[1] == summary
+    assert await standing_page(world.tilleuls, today, limit=1, offset=3) == ([], summary)
 
 
 async def test_the_list_is_paged_searched_and_counts_those_behind_in_the_whole_group(client, world):

@@ -174,7 +174,7 @@ class CommitteeController(Controller):
         if request.headers.get("hx-request") == "true":
             member = await member_household(group["id"], membership_id)
             # The counts above the table refresh themselves on this event.
-            return page(request, "groups/committee.html", block="member_row", group=group, member=member,
+            return page(request, "groups/committee.html", block="member_rows", group=group, members=[member],
                         changed=True, headers={"HX-Trigger": "membership-changed"})  # the row says it aloud
         notice(request, _("The membership is updated."))
         return see_other(f"/committee?group={slug}")

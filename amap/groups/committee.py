@@ -70,22 +70,27 @@ def members_where(group_id: int, q: str = ""):
     return where
 
 
+_COUNTS = prepared(lambda group: Membership.select(Membership.status, Count(Membership.id, alias="count")).where(
+    Membership.group == group).group_by(Membership.status))
+
+
 async def member_counts(group_id: int) -> dict[str, int]:
     """Households by membership status, for the whole group (one query)."""
-    rows = await Membership.select(Membership.status, Count(Membership.id, alias="count")).where(
-        Membership.group == group_id).group_by(Membership.status)
+    rows = await _COUNTS(group=group_id)
     counts = dict.fromkeys(MEMBERSHIP_STATUSES, 0)
     counts.update({row["status"]: row["count"] for row in rows})
     return counts
+
+
+_ADULTS = prepared(lambda households: User.select(User.id, User.name, User.email, User.phone, User.household).where(
+    User.household.is_in(households) & (User.is_active == True)).order_by(User.id))  # noqa: E712
 
 
 async def with_adults(memberships: list[dict]) -> list[dict]:
     """Each membership with its household's active adults, in one query."""
     adults: dict[int, list[dict]] = {}
     if memberships:
-        for user in await User.select(User.id, User.name, User.email, User.phone, User.household).where(
-            User.household.is_in([m["household"] for m in memberships]) & (User.is_active == True)  # noqa: E712
-        ).order_by(User.id):
+        for user in await _ADULTS(households=[m["household"] for m in memberships]):
             adults.setdefault(user["household"], []).append(user)
     for membership in memberships:
         membership["adults"] = adults.get(membership["household"], [])
@@ -97,12 +102,24 @@ def _membership_columns() -> list:
             Membership.fee_received_on, Membership.household.name.as_alias("household_name")]
 
 
-async def member_households(group_id: int, q: str = "", *, limit: int | None = None, offset: int = 0) -> list[dict]:
-    """The group's households with their adults, or one page of them. Households waiting for an
-    answer come first (they are what the committee has to act on), then the members, then those who left."""
-    query = Membership.select(*_membership_columns()).where(members_where(group_id, q)).order_by(
+def _members_in_order(where):
+    """Households waiting for an answer first (what the committee has to act on), then the members,
+    then those who left; by name within each."""
+    return Membership.select(*_membership_columns()).where(where).order_by(
         OrderByRaw("CASE \"membership\".\"status\" WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END")
     ).order_by(Membership.household.name).order_by(Membership.id)
+
+
+# A page of the whole list, the committee's most read list: its SQL is written once per page number.
+_MEMBERS_PAGE = prepared(lambda group, limit, offset: _members_in_order(Membership.group == group).limit(
+    limit).offset(offset), shaping=("limit", "offset"))
+
+
+async def member_households(group_id: int, q: str = "", *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """The group's households with their adults (`_members_in_order`), or one page of them."""
+    if limit is not None and not q:
+        return await with_adults(await _MEMBERS_PAGE(group=group_id, limit=limit, offset=offset))
+    query = _members_in_order(members_where(group_id, q))
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return await with_adults(await query)
@@ -114,6 +131,16 @@ async def member_household(group_id: int, membership_id: int) -> dict:
         (Membership.group == group_id) & (Membership.id == membership_id)).first()
     ensure(found is not None)
     return (await with_adults([found]))[0]
+
+
+_COMMITTEE = prepared(lambda group: Coordinator.select(
+    Coordinator.id, Coordinator.title, Coordinator.granted_at, Coordinator.user.name.as_alias("name"),
+    Coordinator.user.email.as_alias("email"), Coordinator.user.phone.as_alias("phone"),
+).where((Coordinator.group == group) & Coordinator.ended_at.is_null()).order_by(Coordinator.granted_at))
+_OPEN_INVITATIONS = prepared(lambda group, now: Invitation.select(
+    Invitation.email, Invitation.created_at, Invitation.expires_at,
+).where((Invitation.group == group) & Invitation.accepted_at.is_null() & (Invitation.expires_at > now)).order_by(
+    Invitation.created_at, ascending=False).limit(OPEN_INVITATIONS_SHOWN))
 
 
 class CommitteeController(Controller):
@@ -131,15 +158,8 @@ class CommitteeController(Controller):
         block = pagination.list_block(request, MEMBER_LIST, "member_list")
         context = {"group": group, "groups": groups, "members": members, "pager": pages, "q": q, "counts": counts}
         if block is None:  # the whole page: the committee and the open invitations too
-            context["committee"] = await Coordinator.select(
-                Coordinator.id, Coordinator.title, Coordinator.granted_at, Coordinator.user.name.as_alias("name"),
-                Coordinator.user.email.as_alias("email"), Coordinator.user.phone.as_alias("phone"),
-            ).where((Coordinator.group == group["id"]) & Coordinator.ended_at.is_null()).order_by(Coordinator.granted_at)
-            context["invitations"] = await Invitation.select(
-                Invitation.email, Invitation.created_at, Invitation.expires_at,
-            ).where((Invitation.group == group["id"]) & Invitation.accepted_at.is_null()
-                    & (Invitation.expires_at > utcnow())).order_by(Invitation.created_at, ascending=False).limit(
-                OPEN_INVITATIONS_SHOWN)
+            context["committee"] = await _COMMITTEE(group=group["id"])
+            context["invitations"] = await _OPEN_INVITATIONS(group=group["id"], now=utcnow())
         return page(request, "groups/committee.html", block=block, status_code=status_code,
                     invite_form=invite_form or Form(), committee_form=committee_form or Form(), **context)
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from piccolo.querystring import QueryString
+
 from amap.contracts.tables import OfferDelivery, Subscription, SubscriptionQuantity
 from amap.distributions.tables import Announcement, Delivery, Distribution, DistributionChange
 from amap.lib.prepared import prepared
@@ -248,7 +250,12 @@ def by_distribution_and_household(found: Iterable[Collection]) -> dict[tuple[int
     return grouped
 
 
-_COMING = prepared(lambda groups, earliest, limit: Distribution.select(*distribution_columns()).where(
+# Whether a distribution has recorded changes comes with it: most have none, and their reader
+# (/me, on every view) then skips reading them.
+_HAS_CHANGES = QueryString(
+    f'EXISTS (SELECT 1 FROM {DistributionChange._meta.tablename} AS recorded '
+    f'WHERE recorded.distribution = "{Distribution._meta.tablename}"."id")', alias="has_changes")
+_COMING = prepared(lambda groups, earliest, limit: Distribution.select(*distribution_columns(), _HAS_CHANGES).where(
     Distribution.group.is_in(groups) & (Distribution.held_on >= earliest)
 ).order_by(Distribution.held_on).order_by(Distribution.starts_at).order_by(Distribution.id).limit(limit),
     shaping=("limit",))
@@ -257,7 +264,7 @@ _COMING = prepared(lambda groups, earliest, limit: Distribution.select(*distribu
 async def next_distributions(group_ids: Sequence[int], today_by_group: dict[int, date], *,
                              limit: int = 10) -> list[dict]:
     """The coming distributions of these groups (cancelled ones included), each from its group's
-    own today, soonest first."""
+    own today, soonest first; each says whether it `has_changes` (see changes_of)."""
     if not group_ids:
         return []
     rows = await _COMING(groups=list(group_ids), earliest=min(today_by_group.values()),

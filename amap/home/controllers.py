@@ -85,7 +85,9 @@ async def next_real_distribution(principal: Principal, groups: dict[int, dict]) 
     shares = {(c.delivery_id, c.offer_share_id): announcement_view(a)
               for c in collection for a in announced.get(c.delivery_id, []) if a["offer_share"] == c.offer_share_id}
     names = await household_names(c.shared_with for c in collection if c.shared_with)
-    changes = (await distributions.changes_of([distribution["id"]])).get(distribution["id"], [])
+    changes = []
+    if distribution["has_changes"]:
+        changes = (await distributions.changes_of([distribution["id"]]))[distribution["id"]]
     return {"distribution": distribution, "group": groups[distribution["group"]], "collection": collection,
             "shares": shares, "household_names": names, "changes": [describe_change(c) for c in changes],
             "cancelled_before": [row for row in cancelled if row["held_on"] <= distribution["held_on"]]}

@@ -162,7 +162,7 @@ async def household_count(condition: Condition, today: date, *, overdue: bool = 
 async def household_rows(condition: Condition, today: date, *, overdue: bool = False, limit: int,
                          offset: int = 0) -> tuple[list[dict], int, Totals | None]:
     """One page of the households the subscriptions belong to, by name, each with the totals of its
-    subscriptions and the subscriptions themselves (`contracts`); how many households are listed in
+    subscriptions and the subscriptions themselves (`contracts`: id and offer name); how many households are listed in
     all, and the totals of all their subscriptions (both None for a page beyond the end)."""
     households = await _run("""
         SELECT balance.household, household.name, SUM(expected_cents) AS expected_cents,
@@ -174,9 +174,11 @@ async def household_rows(condition: Condition, today: date, *, overdue: bool = F
         ORDER BY household.name, balance.household LIMIT {} OFFSET {}""",
                             condition, today, _overdue_only(overdue, "SUM(overdue_cents)"), limit, offset)
     contracts: dict[int, list[dict]] = {}
-    if households:
-        for row in await subscription_rows(condition & Subscription.household.is_in(
-                [h["household"] for h in households]), today):
+    if households:  # each household's contracts by name (their sums are in the household's row)
+        for row in await Subscription.select(
+                Subscription.id, Subscription.household, Subscription.offer.name.as_alias("offer_name")).where(
+                condition & Subscription.household.is_in([h["household"] for h in households])).order_by(
+                Subscription.id):
             contracts.setdefault(row["household"], []).append(row)
     for household in households:
         household["totals"] = Totals(household["expected_cents"], household["received_cents"],

@@ -59,6 +59,12 @@ def search_term(value: str | None) -> str:
     return value
 
 
+def page_offset(number: int, size: int = PAGE_SIZE) -> int:
+    """Where page `number` starts: for a list read with its total in the same query (window counts),
+    before the Pager that needs that total exists."""
+    return (number - 1) * size
+
+
 @dataclass(frozen=True)
 class Pager:
     """One page of a list: which one, how many rows in the whole list, and the links to the others."""
@@ -75,7 +81,7 @@ class Pager:
 
     @property
     def offset(self) -> int:
-        return (self.number - 1) * self.size
+        return page_offset(self.number, self.size)
 
     @property
     def first_row(self) -> int:

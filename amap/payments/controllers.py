@@ -121,7 +121,7 @@ class OfferPaymentsController(Controller):
             found = await listing.summary(condition, today, overdue=overdue)
         else:  # the page and the summary of the search, in one reading
             rows, found = await listing.subscription_page(condition, today, overdue=overdue, limit=pagination.PAGE_SIZE,
-                                                          offset=(number - 1) * pagination.PAGE_SIZE)
+                                                          offset=pagination.page_offset(number))
         whole = await listing.summary(listing.offer_subscriptions(offer["id"]), today) if q or overdue else found
         pages = pagination.pager(request, number, found.count, keep={"q": q, "overdue": overdue},
                                  path=f"/offers/{offer['id']}/payments")

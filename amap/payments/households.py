@@ -35,7 +35,7 @@ class HouseholdBalancesController(Controller):
                 Membership.group == group["id"]))
         # The page, how many households are listed and the totals of their contracts, in one reading.
         households, count, totals = await listing.household_rows(
-            condition, today, overdue=overdue, limit=pagination.PAGE_SIZE, offset=(number - 1) * pagination.PAGE_SIZE)
+            condition, today, overdue=overdue, limit=pagination.PAGE_SIZE, offset=pagination.page_offset(number))
         if count is None:  # no household listed, or a page beyond the last
             count = await listing.household_count(condition, today, overdue=overdue)
         pages = pagination.pager(request, number, count, keep={"overdue": overdue, "q": q})

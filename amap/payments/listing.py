@@ -74,6 +74,12 @@ def _balance(row: dict) -> Balance:
     return Balance(row["expected_cents"], row["due_cents"], row["received_cents"])
 
 
+def _totals(row: dict, prefix: str = "") -> Totals:
+    """The totals a row read as `{prefix}expected_cents`, `{prefix}received_cents`, `{prefix}overdue_cents`."""
+    expected, received = row[f"{prefix}expected_cents"], row[f"{prefix}received_cents"]
+    return Totals(expected, received, expected - received, row[f"{prefix}overdue_cents"])
+
+
 async def _run(sql: str, condition: Condition, today: date, *args: object) -> list[dict]:
     return await Subscription.raw(BALANCES + sql, today, condition.querystring, *args)
 
@@ -89,9 +95,7 @@ async def summary(condition: Condition, today: date, *, overdue: bool = False) -
           COALESCE(SUM(received_cents), 0) AS received_cents, COALESCE(SUM(overdue_cents), 0) AS overdue_cents,
           COALESCE(SUM(CASE WHEN overdue_cents > 0 THEN 1 ELSE 0 END), 0) AS overdue_count
         FROM balance WHERE {}""", condition, today, _overdue_only(overdue)))[0]
-    totals = Totals(row["expected_cents"], row["received_cents"], row["expected_cents"] - row["received_cents"],
-                    row["overdue_cents"])
-    return Summary(totals, row["count"], row["overdue_count"])
+    return Summary(_totals(row), row["count"], row["overdue_count"])
 
 
 async def totals_by_offer(offer_ids: list[int], today: date) -> dict[int, Totals]:
@@ -104,8 +108,7 @@ async def totals_by_offer(offer_ids: list[int], today: date) -> dict[int, Totals
         FROM balance GROUP BY offer""", condition, today)
     found = {offer_id: Totals() for offer_id in offer_ids}
     for row in rows:
-        found[row["offer"]] = Totals(row["expected_cents"], row["received_cents"],
-                                     row["expected_cents"] - row["received_cents"], row["overdue_cents"])
+        found[row["offer"]] = _totals(row)
     return found
 
 
@@ -123,9 +126,7 @@ async def subscription_page(condition: Condition, today: date, *, overdue: bool 
     if not rows:  # an empty list, or a page beyond its end: the summary on its own
         return rows, await summary(condition, today, overdue=overdue)
     first = rows[0]
-    totals = Totals(first["list_expected_cents"], first["list_received_cents"],
-                    first["list_expected_cents"] - first["list_received_cents"], first["list_overdue_cents"])
-    return rows, Summary(totals, first["list_count"], first["list_overdue_count"])
+    return rows, Summary(_totals(first, "list_"), first["list_count"], first["list_overdue_count"])
 
 
 async def subscription_rows(condition: Condition, today: date, *, overdue: bool = False, limit: int | None = None,
@@ -181,16 +182,11 @@ async def household_rows(condition: Condition, today: date, *, overdue: bool = F
                 Subscription.id):
             contracts.setdefault(row["household"], []).append(row)
     for household in households:
-        household["totals"] = Totals(household["expected_cents"], household["received_cents"],
-                                     household["expected_cents"] - household["received_cents"],
-                                     household["overdue_cents"])
+        household["totals"] = _totals(household)
         household["contracts"] = contracts.get(household["household"], [])
     if not households:
         return households, None, None
-    first = households[0]
-    return households, first["list_count"], Totals(
-        first["list_expected_cents"], first["list_received_cents"],
-        first["list_expected_cents"] - first["list_received_cents"], first["list_overdue_cents"])
+    return households, households[0]["list_count"], _totals(households[0], "list_")
 
 
 def _as_date(value: object) -> date | None:

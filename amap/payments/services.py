@@ -204,9 +204,8 @@ _REMITTANCES = prepared(lambda offer: Remittance.select(
 
 
 async def subscription_choices(offer_id: int) -> list[dict]:
-    """The offer's subscriptions a payment may be recorded for, by household name: the payment form's choices
-    (`value`: the id as the form sends it back)."""
-    return [{**row, "value": str(row["id"])} for row in await _CHOICES(offer=offer_id)]
+    """The offer's subscriptions a payment may be recorded for, by household name: the payment form's choices."""
+    return await _CHOICES(offer=offer_id)
 
 
 async def unremitted_cheques(offer_id: int, *, limit: int | None = None) -> list[dict]:

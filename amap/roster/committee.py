@@ -129,7 +129,7 @@ class RosterCommitteeController(Controller):
         obligations = await season_obligations(group["id"], today)
         # The page and how many households are listed (and behind), in one reading.
         households, standing = await standing_page(group["id"], today, condition, limit=pagination.PAGE_SIZE,
-                                                   offset=(number - 1) * pagination.PAGE_SIZE, obligations=obligations)
+                                                   offset=pagination.page_offset(number), obligations=obligations)
         pages = pagination.pager(request, number, standing["households"], keep={"from": starts, "q": q})
         block = pagination.list_block(request, "behind-list", "behind_list")
         if block is not None:  # the list alone, for its search box and pages

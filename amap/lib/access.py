@@ -7,7 +7,7 @@ objects reveal nothing. The Principal is loaded by amap.principal for each reque
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from litestar.connection import ASGIConnection
@@ -74,12 +74,14 @@ def current(connection: ASGIConnection) -> Principal:
     return principal
 
 
-def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+# Guards are coroutines: Litestar runs a plain function guard in its thread pool, a thread hop on
+# every request for a check that reads one attribute.
+async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     current(connection)
 
 
-def _requires(check: Callable[[Principal], bool]) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def _requires(check: Callable[[Principal], bool]) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         principal = current(connection)
         if not (principal.is_admin or check(principal)):
             raise PermissionDeniedException()

@@ -28,6 +28,11 @@ FOREVER = CacheControlHeader(public=True, max_age=365 * 24 * 3600, immutable=Tru
 BRIEFLY = CacheControlHeader(public=True, max_age=3600).to_header()
 
 
+def fingerprinted(name: str, hashed: str) -> str:
+    path = PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}.{hashed}{path.suffix}"))
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:DIGEST_LENGTH]
 
@@ -40,12 +45,13 @@ class Assets:
         self.directory = directory
         self.digests = {path.relative_to(directory).as_posix(): digest(path)
                         for path in sorted(directory.rglob("*")) if path.is_file()}
+        # Every page links five of them: the names are written once rather than at each render.
+        self.urls = {name: f"{PREFIX}/{fingerprinted(name, hashed)}" for name, hashed in self.digests.items()}
 
     def url(self, name: str) -> str:
         """`static_url("app.css")` in templates: `/static/app.3f2a9c1b7e.css`. An unknown name raises
         (a KeyError, so a 500 the tests see) rather than linking to a 404."""
-        path = PurePosixPath(name)
-        return f"{PREFIX}/{path.with_name(f'{path.stem}.{self.digests[name]}{path.suffix}')}"
+        return self.urls[name]
 
     def original(self, name: str) -> str | None:
         """The file a fingerprinted name stands for; None for a plain name. A hash that is not the

@@ -63,6 +63,12 @@ def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **var
     return text % variables
 
 
+def nav_section(path: str) -> str:
+    """The menu entry a page falls under: the path's first segment ("contracts" for /contracts/3), or
+    "messages" for any committee's messages. Read once per page rather than tested for each entry."""
+    return "messages" if path.endswith("/messages") else path.split("/", 2)[1]
+
+
 def _capitalize(text: object) -> str:
     """The first letter up, the rest as it is: Jinja's own lowers the rest ("Tuesday, december 1")."""
     text = str(text)
@@ -101,7 +107,7 @@ def make_environment(directory: Path, assets: Assets | None = None, *, auto_relo
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)  # the same, called directly
     env.filters.update(money=_money, date=_date, time=_time, datetime=_datetime, weekday=_weekday,
                        capitalize=_capitalize)
-    env.globals.update(colon=colon, language=i18n.get_language, LANGUAGES=i18n.LANGUAGES, pop_notices=pop_notices)
+    env.globals.update(colon=colon, nav_section=nav_section, language=i18n.get_language, LANGUAGES=i18n.LANGUAGES, pop_notices=pop_notices)
     if assets is not None:
         env.globals["static_url"] = assets.url
     return env

@@ -62,3 +62,14 @@ def test_capitalize_raises_the_first_letter_and_leaves_the_month_as_written():
     with using_language("fr"):
         assert env.from_string('{{ day | date("full") | capitalize }}').render(day=date(2026, 12, 1)) == \
             "Mardi 1 décembre 2026"
+
+
+def test_the_menu_marks_the_section_of_the_path_and_any_committee_messages_as_messages():
+    from amap.lib.templating import nav_section
+
+    assert nav_section("/me") == "me"
+    assert nav_section("/contracts/3/subscribe") == "contracts"
+    assert nav_section("/committee/amap-des-lilas/roster") == "committee"
+    assert nav_section("/committee/amap-des-lilas/messages") == "messages"
+    assert nav_section("/committee/messages") == "messages"
+    assert nav_section("/") == ""

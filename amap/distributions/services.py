@@ -154,17 +154,31 @@ _DELIVERIES = prepared(lambda distributions: Delivery.select(*_collection_column
     Delivery.distribution.is_in(distributions)))
 
 
-def _collecting(offers: list, households: list | None = None):
-    query = Subscription.select(*_collection_columns()[1]).where(
-        Subscription.offer.is_in(offers) & Subscription.status.is_in(list(COLLECTING))
-        & Subscription.first_delivery_on.is_not_null())
-    if households is None:
-        return query
-    return query.where(Subscription.household.is_in(households) | Subscription.co_household.is_in(households))
+_COLLECTING = prepared(lambda offers: Subscription.select(*_collection_columns()[1]).where(
+    Subscription.offer.is_in(offers) & Subscription.status.is_in(list(COLLECTING))
+    & Subscription.first_delivery_on.is_not_null()))
 
-
-_COLLECTING = prepared(_collecting)
-_COLLECTING_OF = prepared(_collecting)
+# A household's collections (/me, a member's distribution page, on every view) read the deliveries
+# with the household's contracts of their offers in one statement instead of two: the same columns
+# as _DELIVERIES and _collecting, each row a delivery and one contract of its offer.
+_HOUSEHOLD_COLLECTING_SQL = """
+SELECT delivery.id AS delivery_id, delivery.offer, delivery.distribution, delivery.due_on, delivery.outcome,
+  delivery.catch_up_for, made_up.due_on AS catch_up_of_on, offer.name AS offer_name, farm.name AS farm_name,
+  subscription.id, subscription.household, subscription.co_household, subscription.sharing, subscription.quantity,
+  subscription.offer_share, subscription.first_delivery_on, subscription.ended_on, offer.nature,
+  share_type.name AS share_name
+FROM delivery
+JOIN offer ON offer.id = delivery.offer
+JOIN farm ON farm.id = offer.farm
+LEFT JOIN delivery AS made_up ON made_up.id = delivery.catch_up_for
+JOIN subscription ON subscription.offer = delivery.offer
+LEFT JOIN offer_share ON offer_share.id = subscription.offer_share
+LEFT JOIN share_type ON share_type.id = offer_share.share_type
+WHERE {} AND subscription.status IN ('active', 'ended') AND subscription.first_delivery_on IS NOT NULL AND {}
+"""
+_HOUSEHOLD_COLLECTING = prepared(lambda distributions, households: Delivery.raw(
+    _HOUSEHOLD_COLLECTING_SQL, Delivery.distribution.is_in(distributions).querystring,
+    (Subscription.household.is_in(households) | Subscription.co_household.is_in(households)).querystring))
 _UNITS = prepared(lambda subscriptions: SubscriptionQuantity.select(
     SubscriptionQuantity.subscription, SubscriptionQuantity.delivers_on, SubscriptionQuantity.quantity,
 ).where(SubscriptionQuantity.subscription.is_in(subscriptions)))
@@ -183,18 +197,19 @@ async def collections(distribution_ids: Sequence[int], household_ids: Iterable[i
     the subscriber takes the contract's 1st, 3rd, 5th… delivery since its first one and the
     co-household the others. A catch-up delivery follows the date it makes up. A cancelled
     delivery is listed with its outcome: the caller decides how to show it.
-    Four queries at most, whatever the number of households and deliveries."""
+    Four queries at most, whatever the number of households and deliveries (three for given households)."""
     households = None if household_ids is None else set(household_ids)
     if not distribution_ids or households == set():
         return []
-    deliveries = await _DELIVERIES(distributions=list(distribution_ids))
-    if not deliveries:
-        return []
-    offers = sorted({d["offer"] for d in deliveries})
     if households is None:
-        subscriptions = await _COLLECTING(offers=offers)
+        deliveries = await _DELIVERIES(distributions=list(distribution_ids))
+        if not deliveries:
+            return []
+        subscriptions = await _COLLECTING(offers=sorted({d["offer"] for d in deliveries}))
     else:
-        subscriptions = await _COLLECTING_OF(offers=offers, households=sorted(households))
+        rows = await _HOUSEHOLD_COLLECTING(distributions=list(distribution_ids), households=sorted(households))
+        deliveries = list({row["delivery_id"]: {**row, "id": row["delivery_id"]} for row in rows}.values())
+        subscriptions = list({row["id"]: row for row in rows}.values())
     by_offer: dict[int, list[dict]] = {}
     for sub in subscriptions:
         by_offer.setdefault(sub["offer"], []).append(sub)

@@ -8,7 +8,6 @@ from litestar import Controller, Request, get
 
 from amap.accounts.tables import Household, User
 from amap.errors import api_errors
-from amap.groups.services import groups_by_id
 from amap.lib.access import current, requires_login
 
 
@@ -54,7 +53,7 @@ class ApiMeController(Controller):
                           ("coordinator", principal.coordinator_groups), ("farmer", principal.farm_groups)):
             for group_id in ids:
                 roles_by_group.setdefault(group_id, []).append(role)
-        groups = await groups_by_id(sorted(roles_by_group))
+        groups = principal.groups_among(roles_by_group)
         return MeOut(
             id=principal.id,
             email=principal.email,

@@ -20,7 +20,6 @@ from amap.audit import history
 from amap.distributions import changes, services
 from amap.distributions.calendar import sync_group
 from amap.distributions.tables import Delivery, Distribution
-from amap.groups.services import groups_by_id
 from amap.groups.tables import Place
 from amap.lib.access import Principal, current, ensure, requires_coordinator, requires_login
 from amap.lib.dates import DEFAULT_TIMEZONE, format_date, local_today
@@ -127,7 +126,7 @@ class DistributionsController(Controller):
         group_ids = calendar_group_ids(principal)
         for group_id in group_ids:
             await sync_group(group_id)  # idempotent: a contract published a minute ago is already there
-        groups = await groups_by_id(group_ids)
+        groups = principal.groups_among(group_ids)
         today = local_today(groups[group_ids[0]]["timezone"] if group_ids else DEFAULT_TIMEZONE)
         first = first_of_month(month, today)
         weeks = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)

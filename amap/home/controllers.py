@@ -17,7 +17,7 @@ from amap.contracts.tables import Offer, Subscription
 from amap.distributions import services as distributions
 from amap.distributions.pages import announcement_view, describe_change
 from amap.farms.tables import Farm, FarmSupply
-from amap.groups.services import groups_by_id, next_distribution, places_of
+from amap.groups.services import next_distribution, places_of
 from amap.groups.tables import Group, Membership, Place
 from amap.lib.access import Principal, current, requires_login
 from amap.lib.dates import local_today
@@ -140,9 +140,7 @@ class MeController(Controller):
     @get("/me", name="me", guards=[requires_login])
     async def me(self, request: Request) -> Template:
         principal = current(request)
-        group_ids = sorted(principal.member_groups | principal.pending_groups | principal.coordinator_groups
-                           | principal.farm_groups)
-        groups = await groups_by_id(group_ids)
+        groups = dict(principal.groups)  # member (active or pending), committee, farm: all of its groups
         upcoming = []
         coming = await next_real_distribution(principal, groups)
         if coming is None:  # no calendar yet: the usual day of the group's places

@@ -7,7 +7,7 @@ objects reveal nothing. The Principal is loaded by amap.principal for each reque
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from litestar.connection import ASGIConnection
@@ -35,6 +35,14 @@ class Principal:
     networks: frozenset[int] = field(default_factory=frozenset)
     vocabulary: str = ""
     """The words of the member's own group (Group.vocabulary), spoken on pages not about another group."""
+    groups: Mapping[int, dict] = field(default_factory=dict, compare=False)
+    """The groups of those roles (active or pending member, committee, farm), as Group.select() gives
+    them, by name: read with the roles, so pages about one's own groups need not read them again."""
+
+    def groups_among(self, group_ids: Iterable[int]) -> dict[int, dict]:
+        """These of one's own groups, by name."""
+        wanted = set(group_ids)
+        return {group_id: group for group_id, group in self.groups.items() if group_id in wanted}
 
     @property
     def is_coordinator(self) -> bool:

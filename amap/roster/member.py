@@ -39,7 +39,7 @@ async def roster_context(principal: Principal) -> dict:
     group_ids = roster_group_ids(principal)
     for group_id in group_ids:
         await sync_slots(group_id)  # idempotent: a distribution added since has its slots
-    groups = await groups_by_id(group_ids)
+    groups = principal.groups_among(group_ids)
     today, now = _today(groups, group_ids), utcnow()
     slots = await signups.open_slots(group_ids, today, user_id=principal.id)
     return {

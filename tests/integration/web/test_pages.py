@@ -76,7 +76,7 @@ async def test_an_unexpected_error_shows_a_friendly_page_without_details(client,
     async def broken(*args, **kwargs):
         raise RuntimeError("database exploded")
 
-    monkeypatch.setattr(controllers, "groups_by_id", broken)
+    monkeypatch.setattr(controllers, "my_contracts", broken)
     response = await client.get("/me", headers={"accept-language": "en"})
     assert response.status_code == 500
     assert 'data-testid="error-500"' in response.text

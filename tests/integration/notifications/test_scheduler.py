@@ -189,8 +189,15 @@ async def test_two_workers_on_one_database_one_schedules_and_the_other_takes_ove
             await queue(5, "after")
             await asyncio.to_thread(wait_for, lambda: len(smtp.recorder.messages) == 10)
             await asyncio.sleep(1)
+        except AssertionError as error:
+            failure: AssertionError | None = error
+        else:
+            failure = None
         finally:
             logs = [stop(w) for w in workers]
+    if failure is not None:  # say what each worker did: waited, took over, ran the outbox, failed to send
+        raise AssertionError(f"{failure} with {len(smtp.recorder.messages)} mails received; the workers' logs:\n"
+                             + "\n----\n".join(logs)) from failure
     assert len(smtp.recorder.messages) == 10 and len(set(smtp.recorder.keys())) == 10
     survivor_log = logs[0] if workers[1].pid == first_holder else logs[1]
     assert survivor_log.count("this process runs the scheduler") == 1

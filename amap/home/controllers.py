@@ -49,18 +49,21 @@ async def group_page_context(group: dict) -> dict:
             "tiers": TIER_LABELS}
 
 
+# One query: payments.listing's balances (the rule of payments.services.balances, in SQL), written once.
+_MY_CONTRACTS = prepared(lambda household, today: Subscription.raw(BALANCES + """
+    SELECT balance.id, balance.status, balance.total_cents, offer.name AS offer_name, farm.name AS farm_name,
+      balance.expected_cents, balance.due_cents, balance.received_cents
+    FROM balance JOIN offer ON offer.id = balance.offer JOIN farm ON farm.id = offer.farm
+    ORDER BY offer.starts_on, balance.id""", today, (
+    ((Subscription.household == household) | (Subscription.co_household == household))
+    & Subscription.status.is_in(["active", "waiting"])).querystring))
+
+
 async def my_contracts(household_id: int | None, today) -> list[dict]:
     """The household's current contracts (its own and those it shares), with their balances."""
     if household_id is None:
         return []
-    # One query: payments.listing's balances (the rule of payments.services.balances, in SQL).
-    condition = (((Subscription.household == household_id) | (Subscription.co_household == household_id))
-                 & Subscription.status.is_in(["active", "waiting"]))
-    rows = await Subscription.raw(BALANCES + """
-        SELECT balance.id, balance.status, balance.total_cents, offer.name AS offer_name, farm.name AS farm_name,
-          balance.expected_cents, balance.due_cents, balance.received_cents
-        FROM balance JOIN offer ON offer.id = balance.offer JOIN farm ON farm.id = offer.farm
-        ORDER BY offer.starts_on, balance.id""", today, condition.querystring)
+    rows = await _MY_CONTRACTS(household=household_id, today=today)
     for row in rows:
         row["balance"] = Balance(row.pop("expected_cents"), row.pop("due_cents"), row.pop("received_cents"))
     return rows

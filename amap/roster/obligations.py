@@ -92,19 +92,26 @@ async def progress(group_id: int, household_ids: Iterable[int], today: date) -> 
 
 # --- the same count in SQL, for the committee's paged list ----------------------------------------
 
-# `counted` is MATERIALIZED: inlined, PostgreSQL ran each count again for `missing`, the sort and the
-# window sums (twelve subqueries a household instead of four).
+# The group's shifts of those households are read once and summed per household (`held`), rather than
+# counted by three subqueries a household. `counted` is MATERIALIZED: inlined, PostgreSQL ran its sums
+# again for `missing`, the sort and the window sums.
 STANDING = """
 WITH members AS (
   SELECT membership.household, household.name, {chosen} AS chosen
   FROM membership JOIN household ON household.id = membership.household
   WHERE membership."group" = {{}} AND membership.status = 'active' AND {{}}
+), held AS (
+  SELECT members.household, roster_signup.status, roster_slot.held_on, {in_season} AS in_season
+  FROM members JOIN roster_signup ON roster_signup.household = members.household
+  JOIN roster_slot ON roster_slot.id = roster_signup.slot
+  WHERE roster_slot."group" = {{}} AND roster_signup.status IN ('signed', 'done', 'no_show')
 ), counted AS MATERIALIZED (
-  SELECT members.*, {owed} AS owed, {done} AS done, {no_shows} AS no_shows,
-    (SELECT COUNT(*) FROM roster_signup JOIN roster_slot ON roster_slot.id = roster_signup.slot
-     WHERE roster_signup.household = members.household AND roster_slot."group" = {{}}
-       AND roster_signup.status = 'signed' AND roster_slot.held_on >= {{}}) AS upcoming
-  FROM members
+  SELECT members.household, members.name, members.chosen, {owed} AS owed,
+    COALESCE(SUM(CASE WHEN held.status = 'done' THEN held.in_season ELSE 0 END), 0) AS done,
+    COALESCE(SUM(CASE WHEN held.status = 'no_show' THEN held.in_season ELSE 0 END), 0) AS no_shows,
+    COALESCE(SUM(CASE WHEN held.status = 'signed' AND held.held_on >= {{}} THEN 1 ELSE 0 END), 0) AS upcoming
+  FROM members LEFT JOIN held ON held.household = members.household
+  GROUP BY members.household, members.name, members.chosen
 ), standing AS (
   SELECT counted.*, CASE WHEN done + upcoming < owed THEN owed - done - upcoming ELSE 0 END AS missing
   FROM counted
@@ -140,30 +147,24 @@ def _standing_sql(group_id: int, today: date, obligations: list[dict]) -> tuple[
         "0" if general else "-1")
     chosen_args, args = args, []
 
-    def shifts(status: str) -> str:
-        cases = []
-        for index, obligation in enumerate(windows):
-            args.extend([group_id, status, obligation["starts_on"], obligation["ends_on"]])
-            cases.append(f"WHEN {index} THEN (SELECT COUNT(*) FROM roster_signup JOIN roster_slot "
-                         "ON roster_slot.id = roster_signup.slot WHERE roster_signup.household = members.household "
-                         "AND roster_slot.\"group\" = {} AND roster_signup.status = {} "
-                         "AND roster_slot.held_on >= {} AND roster_slot.held_on <= {})")
-        args.extend([group_id, status])
-        since = ""
-        if earliest is not None:
-            args.append(earliest)
-            since = " AND roster_slot.held_on >= {}"
-        anywhere = ("(SELECT COUNT(*) FROM roster_signup JOIN roster_slot ON roster_slot.id = roster_signup.slot "
-                    "WHERE roster_signup.household = members.household AND roster_slot.\"group\" = {} "
-                    "AND roster_signup.status = {}" + since + ")")
-        return f"CASE chosen {' '.join(cases)} ELSE {anywhere} END" if cases else anywhere
+    # 1 when a shift counts towards what its household owes: inside the chosen obligation's period, or
+    # from the earliest period when it owes none (anywhen when the group set none).
+    cases = []
+    for index, obligation in enumerate(windows):
+        args.extend([obligation["starts_on"], obligation["ends_on"]])
+        cases.append(f"WHEN {index} THEN CASE WHEN roster_slot.held_on >= {{}} AND roster_slot.held_on <= {{}} "
+                     "THEN 1 ELSE 0 END")
+    anywhen = "1"
+    if earliest is not None:
+        args.append(earliest)
+        anywhen = "CASE WHEN roster_slot.held_on >= {} THEN 1 ELSE 0 END"
+    in_season = f"CASE members.chosen {' '.join(cases)} ELSE {anywhen} END" if cases else anywhen
 
     owed = " ".join(f"WHEN {index} THEN {int(o['shifts'])}" for index, o in enumerate(windows))
     owed = f"CASE chosen {owed} ELSE 0 END" if windows else "0"
-    done = shifts("done")
-    no_shows = shifts("no_show")
-    sql = STANDING.format(chosen=chosen, owed=owed, done=done, no_shows=no_shows)
-    # The placeholders in order: the chosen CASE, the members' group and search, done, no-shows, upcoming.
+    sql = STANDING.format(chosen=chosen, in_season=in_season, owed=owed)
+    # The placeholders in order: the chosen CASE, the members' group and search, the periods, the shifts'
+    # group, today.
     return sql, [*chosen_args, group_id, "SEARCH", *args, group_id, today]
 
 

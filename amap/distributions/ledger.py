@@ -373,12 +373,13 @@ async def load_ledger(offer: dict, today: date, subscription_id: int | None = No
 
 
 async def subscription_ledger(offer: dict, today: date, subscription: dict, quantities: dict[date, int],
-                              dates: Iterable[date]) -> SubscriptionLedger | None:
+                              dates: Iterable[date], *, compensated: bool = True) -> SubscriptionLedger | None:
     """One subscription's ledger, as `load_ledger(offer, today, subscription["id"])` finds it, from what its
-    page has already read: the subscription's row, its units per date and the offer's dates. Three
-    queries (the deliveries, their announcements, the compensations); None while it holds no place."""
-    days = calendar_days(dates, await delivery_records(offer["id"]))
-    entries = await compensations(offer["id"], subscription["id"])
+    page has already read: the subscription's row, its units per date and the offer's dates. Two
+    queries (the deliveries with the subscription's share's announcements, the compensations), one
+    when the page knows no compensation is recorded (`compensated` False); None while it holds no place."""
     if not holds_a_place(subscription):
         return None
-    return _subscription_ledger(days, subscription, quantities, entries.get(subscription["id"], []), offer, today)
+    days = calendar_days(dates, await delivery_records(offer["id"], subscription["offer_share"]))
+    entries = (await compensations(offer["id"], subscription["id"])).get(subscription["id"], []) if compensated else []
+    return _subscription_ledger(days, subscription, quantities, entries, offer, today)

@@ -40,11 +40,13 @@ def quantity_text(number: object) -> str:
 
 
 async def ledger_context(subscription: dict, offer: dict, today: date, quantities: dict[date, int],
-                         dates: list[date]) -> dict:
+                         dates: list[date], *, compensated: bool = True) -> dict:
     """What templates/distributions/_ledger.html needs for one subscription (its row, its units per date
-    and the offer's dates, as its page read them; `offer` with its id, nature and missed_delivery_rule);
-    the ledger is None while the household holds no place."""
-    return {"ledger": await subscription_ledger(offer, today, subscription, quantities, dates),
+    and the offer's dates, as its page read them; `offer` with its id, nature and missed_delivery_rule;
+    `compensated` False when the page knows no compensation is recorded); the ledger is None while the
+    household holds no place."""
+    return {"ledger": await subscription_ledger(offer, today, subscription, quantities, dates,
+                                                compensated=compensated),
             # Translated once here rather than on each of the ledger's lines.
             "ledger_statuses": {status: str(label) for status, label in STATUSES.items()},
             "ledger_rule": offer["missed_delivery_rule"], "quantity_text": quantity_text}

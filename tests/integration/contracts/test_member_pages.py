@@ -1,12 +1,12 @@
 """The member's contract pages: offers, signing in two steps, one subscription, leaving."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 
 from amap.contracts import lifecycle
-from amap.contracts.tables import Amendment, Subscription
+from amap.contracts.tables import Amendment, OfferCoordinator, Subscription
 from tests.integration.conftest import login, post_form
 from tests.integration.contracts.test_lifecycle import request_for
 from tests.world import add_offer
@@ -151,6 +151,28 @@ async def test_leaving_is_requested_by_the_household_and_approved_by_the_farmer(
     assert approved.status_code == 303
     ended = await Subscription.objects().get(Subscription.id == subscription["id"])
     assert (ended.status, ended.ended_on) == ("ended", date(2027, 6, 1))
+
+
+async def test_a_referent_of_the_offer_sees_a_households_contract_and_answers_its_leave_request(
+        client, world, in_signup_period):
+    offer, other = await add_offer(world), await add_offer(world)
+    subscription = await lifecycle.sign(request_for(world, offer, "alice"))
+    await lifecycle.request_leave(subscription["id"], date(2027, 6, 1), "Nous déménageons", world.users["alice"])
+    url = f"/subscriptions/{subscription['id']}"
+    await login(client, "bob@example.org")
+    # The référent of another offer, and one who stepped down, are nobody to this contract.
+    await OfferCoordinator.insert(OfferCoordinator(offer=other.offer, user=world.users["bob"]))
+    await OfferCoordinator.insert(OfferCoordinator(offer=offer.offer, user=world.users["bob"],
+                                                   ended_at=datetime(2027, 2, 1, tzinfo=UTC)))
+    assert (await client.get(url)).status_code == 404 and (await client.get(f"{url}/print")).status_code == 404
+    await OfferCoordinator.insert(OfferCoordinator(offer=offer.offer, user=world.users["bob"]))
+    page = await client.get(url)
+    assert page.status_code == 200 and "Nous déménageons" in page.text
+    assert 'data-testid="approve-leave"' in page.text and f'action="{url}/leave"' not in page.text  # not his household
+    assert (await client.get(f"{url}/print")).status_code == 200
+    amendment = await Amendment.objects().get(Amendment.subscription == subscription["id"])
+    assert (await post_form(client, f"{url}/amendments/{amendment.id}", {"decision": "refuse"})).status_code == 303
+    assert (await Amendment.objects().get(Amendment.id == amendment.id)).status == "refused"
 
 
 async def test_households_of_last_season_are_invited_to_renew(client, world, in_signup_period):

@@ -34,6 +34,7 @@ from amap.lib.db import engine
 from amap.lib.settings import get_settings
 from tests.integration.conftest import login, post_form
 from tests.integration.contracts.test_lifecycle import request_for
+from tests.queries import counted_queries
 from tests.world import OfferWorld, World, add_offer
 
 SIGNING_DAY = date(2027, 3, 1)
@@ -254,6 +255,18 @@ async def test_the_member_sees_the_ledger_on_the_contract_page(client, world, se
 
 
 @LEDGER_TIME
+async def test_a_variable_contracts_page_shows_the_units_of_each_date_and_its_ledger_counts_them(client, world, season):
+    await login(client, "alice@example.org")
+    page = (await client.get(f"/subscriptions/{season.alice_eggs}")).text
+    units = page.split('id="quantities-title"')[1].split("</section>")[0]
+    assert "<li>1 avr. 2027\u00a0: 2</li><li>15 avr. 2027\u00a0: 1</li><li>22 avr. 2027\u00a0: 3</li>" in units
+    lines = page.split('data-testid="ledger-line"')[1:]
+    assert [line.split("</td>")[0].split(">")[-1] for line in lines] == [
+        "1 avr. 2027 · × 2", "15 avr. 2027", "22 avr. 2027 · × 3"]
+    assert "12 pièce Œufs" in lines[0] and "non annoncé" in lines[1] and 'data-status="shared_loss"' in lines[1]
+
+
+@LEDGER_TIME
 async def test_the_committee_records_a_compensation_and_the_household_sees_it(client, world, season):
     owed = await delivery_of(world, season.vegetables, date(2027, 4, 22))
     entry = {"subscription": str(season.alice), "delivery": str(owed["id"]), "amount": "17,00",
@@ -339,9 +352,15 @@ async def test_a_subscriptions_page_builds_the_same_ledger_from_the_rows_it_has_
             SubscriptionQuantity.subscription == subscription_id)}
         dates = [d["delivers_on"] for d in await OfferDelivery.select().where(OfferDelivery.offer == offer.offer)]
         expected = (await load_ledger(row, LEDGER_DAY, subscription_id=subscription_id)).subscriptions[0]
-        found = await subscription_ledger(row, LEDGER_DAY, subscription, quantities, dates)
+        with counted_queries() as counted:
+            found = await subscription_ledger(row, LEDGER_DAY, subscription, quantities, dates)
         assert (found.lines, found.entries, found.totals) == (expected.lines, expected.entries, expected.totals)
         assert found.entries or subscription_id != season.alice
+        assert counted[0] == 2  # the deliveries with the subscription's share's announcements; the compensations
+        if not found.entries:  # the page knows there is none: one query
+            with counted_queries() as counted:
+                found = await subscription_ledger(row, LEDGER_DAY, subscription, quantities, dates, compensated=False)
+            assert (found.lines, found.totals, counted[0]) == (expected.lines, expected.totals, 1)
         waiting = await subscription_ledger(row, LEDGER_DAY, {**subscription, "status": "waiting"}, quantities, dates)
         assert waiting is None
 

@@ -28,6 +28,7 @@ from amap.distributions import announcements, outcomes
 from amap.distributions.announcements import Section
 from amap.distributions.calendar import sync_group
 from amap.distributions.ledger import load_ledger, percent_of, subscription_ledger
+from amap.distributions.ledger_pages import items_text
 from amap.distributions.tables import Delivery, Distribution, LedgerEntry
 from amap.lib.access import Principal
 from amap.lib.db import engine
@@ -163,6 +164,12 @@ def columns(lines, *names):
 def test_a_percentage_of_cents_is_rounded_half_up():
     assert percent_of(1800, 60) == 1080 and percent_of(825, 60) == 495 and percent_of(333, 50) == 167
     assert percent_of(1, 49) == 0 and percent_of(1, 50) == 1
+
+
+def test_an_announcements_items_are_one_line_of_text_with_the_readers_decimal_mark():
+    items = [veg("Pommes de terre", "1.5", "kg", 250), veg("Salade", "1", "pièce", None)]
+    assert items_text(items, "fr") == "1,5 kg Pommes de terre, 1 pièce Salade"
+    assert items_text(items, "en") == "1.5 kg Pommes de terre, 1 pièce Salade" and items_text([], "fr") == ""
 
 
 async def test_each_delivery_of_a_full_share_is_valued_against_its_price(world, season):

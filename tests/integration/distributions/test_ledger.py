@@ -236,6 +236,10 @@ async def test_the_contracts_ledger_adds_up_every_household_delivery_by_delivery
     assert totals.value_to_date_cents == 5880 + 6730 + 4280 and totals.difference_cents == -2620 - 3270 - 820
     chart = ledger.chart()
     assert chart["dates"][0] == "2027-04-01" and chart["price"][-1] is None
+    # A line is worked out once for the households with the same share, price and units that day.
+    by_id = {item.subscription["id"]: item for item in ledger.subscriptions}
+    alice, bob, carol = by_id[season.alice], by_id[season.bob], by_id[season.carol]
+    assert alice.lines[0] is carol.lines[0] and alice.lines[0] is not bob.lines[0] and len(carol.lines) == 3
     assert chart["price"][4] == totals.price_to_date_cents and chart["value"][4] == totals.value_to_date_cents
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from piccolo.querystring import QueryString
+
 from amap.contracts.tables import Offer, OfferCoordinator, Subscription
 from amap.lib.access import Principal, ensure
 from amap.lib.prepared import prepared
@@ -22,10 +24,28 @@ async def is_referent(principal: Principal, offer_id: int) -> bool:
     return await _REFERENT(offer=offer_id, user=principal.id) is not None
 
 
+def referent_of_subscriptions_offer(user: object) -> QueryString:
+    """A column of a Subscription select, "referent": whether `user` is a référent of the subscription's
+    offer, read with it (what `is_referent` asks in a query of its own)."""
+    return QueryString(
+        f'EXISTS (SELECT 1 FROM {OfferCoordinator._meta.tablename} AS named WHERE named.offer = '
+        f'"{Subscription._meta.tablename}"."offer" AND named."user" = {{}} AND named.ended_at IS NULL)',
+        user, alias="referent")
+
+
+def manages(principal: Principal, offer: dict, referent: bool) -> bool:
+    """`can_manage_offer` once whether the principal is a référent of the offer is known."""
+    return principal.runs_farm(offer["farm"]) or principal.coordinates(offer["group"]) or referent
+
+
 async def can_manage_offer(principal: Principal, offer: dict) -> bool:
     """The farm's farmers, the group's committee and the offer's référents manage an offer."""
-    return (principal.runs_farm(offer["farm"]) or principal.coordinates(offer["group"])
-            or await is_referent(principal, offer["id"]))
+    return manages(principal, offer, False) or await is_referent(principal, offer["id"])
+
+
+def in_household(principal: Principal, subscription: dict) -> bool:
+    """The principal's household holds the subscription, alone or with its co-household."""
+    return principal.household_id in (subscription["household"], subscription["co_household"])
 
 
 async def managed_offer(principal: Principal, offer_id: int) -> dict:
@@ -39,7 +59,7 @@ async def visible_subscription(principal: Principal, subscription_id: int) -> di
     With its offer's farm and group, and the names of its households and share (as its page shows them)."""
     subscription = await _SUBSCRIPTION(subscription=subscription_id)
     ensure(subscription is not None and (
-        principal.household_id in (subscription["household"], subscription["co_household"])
+        in_household(principal, subscription)
         or await can_manage_offer(principal, {"id": subscription["offer"], "farm": subscription["farm"],
                                               "group": subscription["group"]})
     ))

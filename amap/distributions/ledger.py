@@ -239,13 +239,22 @@ def ledger_line(day: CalendarDay, subscription: dict, units: int, rule: str, tod
 
 
 def subscription_lines(days: list[CalendarDay], subscription: dict, quantities: dict[date, int], *,
-                       variable: bool, rule: str, today: date) -> list[LedgerLine]:
-    """The subscription's lines from its first delivery until it ended (a date with no unit is no line)."""
+                       variable: bool, rule: str, today: date,
+                       made: dict[tuple, LedgerLine] | None = None) -> list[LedgerLine]:
+    """The subscription's lines from its first delivery until it ended (a date with no unit is no line).
+    A line depends only on its day, share type, price and units: `made` keeps those already worked out
+    for the offer's other subscriptions, which share them (lines are immutable)."""
+    made = {} if made is None else made
+    share, price = subscription["offer_share"], subscription["price_cents"]
     lines = []
     for day in days:
         units = units_on(subscription, quantities, day.due_on, variable)
         if units > 0:
-            lines.append(ledger_line(day, subscription, units, rule, today))
+            key = (day.due_on, share, price, units)
+            line = made.get(key)
+            if line is None:
+                line = made[key] = ledger_line(day, subscription, units, rule, today)
+            lines.append(line)
     return lines
 
 
@@ -346,9 +355,10 @@ async def compensations(offer_id: int, subscription_id: int | None = None) -> di
 
 
 def _subscription_ledger(days: list[CalendarDay], subscription: dict, quantities: dict[date, int],
-                         entries: list[dict], offer: dict, today: date) -> SubscriptionLedger:
+                         entries: list[dict], offer: dict, today: date,
+                         made: dict[tuple, LedgerLine] | None = None) -> SubscriptionLedger:
     lines = subscription_lines(days, subscription, quantities, variable=offer["nature"] == "variable",
-                               rule=offer["missed_delivery_rule"], today=today)
+                               rule=offer["missed_delivery_rule"], today=today, made=made)
     return SubscriptionLedger(subscription, lines, entries, totals(lines, entries))
 
 
@@ -358,8 +368,9 @@ async def load_ledger(offer: dict, today: date, subscription_id: int | None = No
     days = await offer_calendar(offer["id"])
     subscriptions, quantities = await holders(offer["id"], subscription_id)
     entries = await compensations(offer["id"], subscription_id)
+    made: dict[tuple, LedgerLine] = {}  # the lines the subscriptions share (subscription_lines)
     ledgers = [_subscription_ledger(days, subscription, quantities.get(subscription["id"], {}),
-                                    entries.get(subscription["id"], []), offer, today)
+                                    entries.get(subscription["id"], []), offer, today, made)
                for subscription in subscriptions]
     shares = await _SHARES(offer=offer["id"])
     rule = offer["missed_delivery_rule"]
@@ -373,12 +384,13 @@ async def load_ledger(offer: dict, today: date, subscription_id: int | None = No
 
 
 async def subscription_ledger(offer: dict, today: date, subscription: dict, quantities: dict[date, int],
-                              dates: Iterable[date]) -> SubscriptionLedger | None:
+                              dates: Iterable[date], *, compensated: bool = True) -> SubscriptionLedger | None:
     """One subscription's ledger, as `load_ledger(offer, today, subscription["id"])` finds it, from what its
-    page has already read: the subscription's row, its units per date and the offer's dates. Three
-    queries (the deliveries, their announcements, the compensations); None while it holds no place."""
-    days = calendar_days(dates, await delivery_records(offer["id"]))
-    entries = await compensations(offer["id"], subscription["id"])
+    page has already read: the subscription's row, its units per date and the offer's dates. Two
+    queries (the deliveries with the subscription's share's announcements, the compensations), one
+    when the page knows no compensation is recorded (`compensated` False); None while it holds no place."""
     if not holds_a_place(subscription):
         return None
-    return _subscription_ledger(days, subscription, quantities, entries.get(subscription["id"], []), offer, today)
+    days = calendar_days(dates, await delivery_records(offer["id"], subscription["offer_share"]))
+    entries = (await compensations(offer["id"], subscription["id"])).get(subscription["id"], []) if compensated else []
+    return _subscription_ledger(days, subscription, quantities, entries, offer, today)

@@ -34,20 +34,26 @@ log = logging.getLogger(__name__)
 MAX_COMPENSATION_CENTS = 1_000_000  # 10,000 euros: anything above is a typing slip
 
 
-def quantity_text(number: object) -> str:
-    """An item's quantity as the reader writes it: 1,5 in French."""
-    return decimal_text(number)
-
-
 async def ledger_context(subscription: dict, offer: dict, today: date, quantities: dict[date, int],
-                         dates: list[date]) -> dict:
+                         dates: list[date], *, compensated: bool = True) -> dict:
     """What templates/distributions/_ledger.html needs for one subscription (its row, its units per date
-    and the offer's dates, as its page read them; `offer` with its id, nature and missed_delivery_rule);
-    the ledger is None while the household holds no place."""
-    return {"ledger": await subscription_ledger(offer, today, subscription, quantities, dates),
+    and the offer's dates, as its page read them; `offer` with its id, nature and missed_delivery_rule;
+    `compensated` False when the page knows no compensation is recorded); the ledger is None while the
+    household holds no place."""
+    ledger = await subscription_ledger(offer, today, subscription, quantities, dates, compensated=compensated)
+    language = get_language()
+    return {"ledger": ledger,
+            # What the template would otherwise work out cell by cell on each of the ledger's lines.
+            "ledger_rows": [(line, items_text(line.announced.items, language) if line.announced else "")
+                            for line in ledger.lines] if ledger else [],
             # Translated once here rather than on each of the ledger's lines.
             "ledger_statuses": {status: str(label) for status, label in STATUSES.items()},
-            "ledger_rule": offer["missed_delivery_rule"], "quantity_text": quantity_text}
+            "ledger_rule": offer["missed_delivery_rule"]}
+
+
+def items_text(items: list[dict], language: str) -> str:
+    """An announcement's items on one line, as the ledger shows them: "1,5 kg Carottes, 1 pièce Salade"."""
+    return ", ".join(f"{decimal_text(item['quantity'], language)} {item['unit']} {item['name']}" for item in items)
 
 
 def read_entry(form: Form, subscription_ids: set[int], delivery_ids: set[int]) -> dict:
@@ -110,7 +116,6 @@ class OfferLedgerController(Controller):
                     households=[by_id[i] for i in shown if i in by_id], pager=pages, q=q,
                     chart=ledger.chart(), today=today, statuses=STATUSES, outcomes=OUTCOMES, tiers=TIER_LABELS,
                     may_compensate=current(request).coordinates(offer["group"]), form=form or Form(),
-                    quantity_text=quantity_text,
                     subscription_options=[
                         (str(item.subscription["id"]), f"{item.subscription['household_name']} · "
                                                        f"{item.subscription['share_name']}")

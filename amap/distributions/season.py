@@ -7,6 +7,7 @@ these rows; a fixed number of queries reads them, whatever the number of deliver
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -112,7 +113,8 @@ def clean_items(items: object) -> list[dict]:
 
 
 def _announced(row: dict) -> Announced:
-    items = clean_items(row["items"])
+    items = row["items"]
+    items = clean_items(json.loads(items) if isinstance(items, str) else items)  # a raw query's JSON is text
     return Announced(offer_share=row["offer_share"], items=items, note=row["note"], photo=row["photo"],
                      value_cents=row["value_cents"],
                      priced=any(item.get("unit_price_cents") is not None for item in items))
@@ -128,6 +130,18 @@ _PUBLISHED = prepared(lambda offer: Announcement.select(
     Announcement.delivery, Announcement.offer_share, Announcement.items, Announcement.note,
     Announcement.photo, Announcement.value_cents,
 ).where((Announcement.delivery.offer == offer) & Announcement.published_at.is_not_null()).output(load_json=True))
+# A subscription's page needs its own share type's announcements only: they come with the deliveries
+# (each {} in turn: the share type, the offer), half the JSON read and one query fewer.
+SHARE_RECORDS_SQL = """
+SELECT delivery.id, delivery.due_on, distribution.held_on, delivery.outcome, delivery.delivered_percent,
+  delivery.missing, delivery.cause, delivery.catch_up_for, distribution.status AS distribution_status,
+  announcement.offer_share, announcement.items, announcement.note, announcement.photo, announcement.value_cents
+FROM delivery LEFT JOIN distribution ON distribution.id = delivery.distribution
+LEFT JOIN announcement ON announcement.delivery = delivery.id AND announcement.offer_share = {}
+  AND announcement.published_at IS NOT NULL
+WHERE delivery.offer = {}
+"""
+_SHARE_RECORDS = prepared(lambda offer, share: Delivery.raw(SHARE_RECORDS_SQL, share, offer))
 _CALENDAR = prepared(lambda offer: OfferDelivery.select(OfferDelivery.delivers_on).where(OfferDelivery.offer == offer))
 
 
@@ -161,16 +175,23 @@ _HELD_QUANTITIES = prepared(_held_quantities)
 _HOLDER_QUANTITIES = prepared(_held_quantities)
 
 
-async def delivery_records(offer_id: int) -> list[DeliveryRecord]:
-    """Every Delivery row of the offer with its published announcements: two queries."""
+async def delivery_records(offer_id: int, offer_share: int | None = None) -> list[DeliveryRecord]:
+    """Every Delivery row of the offer with its published announcements: two queries; with those of
+    one share type only when `offer_share` is given: one query."""
+    if offer_share is not None:
+        return [_record(row, {offer_share: _announced(row)} if row["offer_share"] is not None else {})
+                for row in await _SHARE_RECORDS(offer=offer_id, share=offer_share)]
     rows = await _RECORDS(offer=offer_id)
     published: dict[int, dict[int, Announced]] = defaultdict(dict)
     for row in await _PUBLISHED(offer=offer_id):
         published[row["delivery"]][row["offer_share"]] = _announced(row)
-    return [DeliveryRecord(id=row["id"], due_on=row["due_on"], held_on=row["held_on"], outcome=_outcome(row),
-                           delivered_percent=row["delivered_percent"], missing=row["missing"], cause=row["cause"],
-                           catch_up_for=row["catch_up_for"], announced=published.get(row["id"], {}))
-            for row in rows]
+    return [_record(row, published.get(row["id"], {})) for row in rows]
+
+
+def _record(row: dict, announced: dict[int, Announced]) -> DeliveryRecord:
+    return DeliveryRecord(id=row["id"], due_on=row["due_on"], held_on=row["held_on"], outcome=_outcome(row),
+                          delivered_percent=row["delivered_percent"], missing=row["missing"], cause=row["cause"],
+                          catch_up_for=row["catch_up_for"], announced=announced)
 
 
 def _outcome(row: dict) -> str:

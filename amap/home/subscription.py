@@ -5,22 +5,24 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from piccolo.querystring import QueryString
+from piccolo.table import Table
 
 from amap.audit import history
 from amap.contracts import lifecycle
-from amap.contracts.access import can_manage_offer, visible_subscription
+from amap.contracts.access import in_household, manages, referent_of_subscriptions_offer
 from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.member import METHOD_LABELS
 from amap.contracts.tables import (
     Amendment,
     Installment,
-    Offer,
     OfferDelivery,
     OfferVersion,
-    PaymentPlan,
+    Subscription,
     SubscriptionQuantity,
 )
 from amap.distributions.ledger_pages import ledger_context
+from amap.distributions.tables import LedgerEntry
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
 from amap.lib.forms import Form
@@ -30,15 +32,33 @@ from amap.lib.web import form_data, notice, page, see_other
 from amap.payments.services import METHOD_NAMES, balance_of
 from amap.payments.tables import Payment
 
+
+def _any_of(table: type[Table], alias: str) -> QueryString:
+    """A column of the subscription's select: whether `table` holds any row of it."""
+    return QueryString(f'EXISTS (SELECT 1 FROM {table._meta.tablename} AS found WHERE found.subscription = '
+                       f'"{Subscription._meta.tablename}"."id")', alias=alias)
+
+
 # The page reads these on every view: their SQL is written once (amap.lib.prepared).
-_OFFER = prepared(lambda offer: Offer.select(
-    Offer.all_columns(), Offer.farm.name.as_alias("farm_name"), Offer.farm.address.as_alias("farm_address"),
-    Offer.group.name.as_alias("group_name"), Offer.group.timezone.as_alias("timezone"),
-    Offer.group.slug.as_alias("group_slug"),
-).where(Offer.id == offer).first())
+# The subscription comes with its households' and share's names, its offer ("offer.…" keys) with its
+# farm's and group's, its payment plan ("payment_plan.…"), whether the reader is a référent of the
+# offer, and whether it has any per-date quantities, leave requests and compensations: most have
+# none, and the page then skips reading them.
+_SUBSCRIPTION = prepared(lambda subscription, user: Subscription.select(
+    Subscription.all_columns(), Subscription.household.name.as_alias("household_name"),
+    Subscription.co_household.name.as_alias("co_household_name"),
+    Subscription.offer_share.share_type.name.as_alias("share_name"),
+    Subscription.offer.all_columns(), Subscription.offer.farm.name.as_alias("offer.farm_name"),
+    Subscription.offer.farm.address.as_alias("offer.farm_address"),
+    Subscription.offer.group.name.as_alias("offer.group_name"),
+    Subscription.offer.group.timezone.as_alias("offer.timezone"),
+    Subscription.offer.group.slug.as_alias("offer.group_slug"),
+    Subscription.payment_plan.all_columns(), referent_of_subscriptions_offer(user),
+    _any_of(SubscriptionQuantity, "has_quantities"), _any_of(Amendment, "has_amendments"),
+    _any_of(LedgerEntry, "has_compensations"),
+).where(Subscription.id == subscription).first())
 _VERSION = prepared(lambda offer, version: OfferVersion.select().where(
     (OfferVersion.offer == offer) & (OfferVersion.version == version)).output(load_json=True).first())
-_PLAN = prepared(lambda plan: PaymentPlan.select().where(PaymentPlan.id == plan).first())
 _DELIVERY_DAYS = prepared(lambda offer: OfferDelivery.select(OfferDelivery.delivers_on).where(
     OfferDelivery.offer == offer).order_by(OfferDelivery.delivers_on))
 _QUANTITIES = prepared(lambda subscription: SubscriptionQuantity.select().where(
@@ -51,35 +71,48 @@ _AMENDMENTS = prepared(lambda subscription: Amendment.select().where(
     Amendment.subscription == subscription).order_by(Amendment.requested_at))
 
 
-async def subscription_context(request: Request, subscription_id: int) -> dict:
+def _taken(row: dict, prefix: str) -> dict:
+    """The keys of `row` under `prefix` ("offer."), taken out of it, without the prefix."""
+    return {key[len(prefix):]: row.pop(key) for key in [key for key in row if key.startswith(prefix)]}
+
+
+async def subscription_context(request: Request, subscription_id: int, *, ledger: bool = True) -> dict:
+    """What the subscription's page shows (the printable contract and the answer to a leave request
+    need no `ledger`); 404 for anyone but its household, its farm, its group's committee and its
+    offer's référents."""
     principal = current(request)
-    subscription = await visible_subscription(principal, subscription_id)
-    offer = await _OFFER(offer=subscription["offer"])
+    subscription = await _SUBSCRIPTION(subscription=subscription_id, user=principal.id)
+    ensure(subscription is not None)
+    offer, plan = _taken(subscription, "offer."), _taken(subscription, "payment_plan.")
+    flags = {name: bool(subscription.pop(name))  # SQLite answers EXISTS with 0 or 1
+             for name in ("referent", "has_quantities", "has_amendments", "has_compensations")}
+    is_household = in_household(principal, subscription)
+    can_manage = manages(principal, offer, flags["referent"])
+    ensure(is_household or can_manage)
     today = local_today(offer["timezone"])
-    plan = await _PLAN(plan=subscription["payment_plan"]) if subscription["payment_plan"] is not None else None
     dates = [row["delivers_on"] for row in await _DELIVERY_DAYS(offer=offer["id"])]
     first, ended = subscription["first_delivery_on"], subscription["ended_on"]
     mine = [day for day in dates if first and day >= first and (ended is None or day < ended)]
-    quantities = {row["delivers_on"]: row["quantity"] for row in await _QUANTITIES(subscription=subscription_id)}
+    quantities = ({row["delivers_on"]: row["quantity"] for row in await _QUANTITIES(subscription=subscription_id)}
+                  if flags["has_quantities"] else {})
     installments = await _INSTALLMENTS(subscription=subscription_id)
     payments = await _PAYMENTS(subscription=subscription_id)
-    amendments = await _AMENDMENTS(subscription=subscription_id)
+    amendments = await _AMENDMENTS(subscription=subscription_id) if flags["has_amendments"] else []
     return {
         "subscription": subscription,
         "offer": offer,
         "share_name": subscription["share_name"],
         "household_name": subscription["household_name"] or "",
         "co_household_name": subscription["co_household_name"],
-        "plan": plan,
+        "plan": plan if subscription["payment_plan"] is not None else None,
         "deliveries": mine,
         "quantities": quantities,
         "installments": installments,
         "payments": payments,
         "balance": balance_of(subscription, installments, payments, amendments, today),
         "amendments": amendments,
-        "is_household": principal.household_id in (subscription["household"], subscription["co_household"]),
-        "can_manage": await can_manage_offer(principal, {"id": offer["id"], "farm": offer["farm"],
-                                                         "group": offer["group"]}),
+        "is_household": is_household,
+        "can_manage": can_manage,
         "history_url": (history.history_url(offer["group_slug"], "subscription", subscription_id)
                         if principal.coordinates(offer["group"])
                         and await history.has_history(offer["group"], "subscription", subscription_id) else None),
@@ -87,7 +120,8 @@ async def subscription_context(request: Request, subscription_id: int) -> dict:
         "tiers": TIER_LABELS,
         "methods": METHOD_LABELS,
         "method_names": METHOD_NAMES,
-        **await ledger_context(subscription, offer, today, quantities, dates),
+        **(await ledger_context(subscription, offer, today, quantities, dates,
+                                compensated=flags["has_compensations"]) if ledger else {}),
     }
 
 
@@ -102,7 +136,7 @@ class SubscriptionController(Controller):
 
     @get("/print", name="subscription_print")
     async def printable(self, request: Request, subscription_id: FromPath[int]) -> Template:
-        context = await subscription_context(request, subscription_id)
+        context = await subscription_context(request, subscription_id, ledger=False)
         # The printed contract quotes the charter as signed: the frozen terms of the subscription's version.
         version = await _VERSION(offer=context["offer"]["id"], version=context["subscription"]["offer_version"])
         return page(request, "contracts/print.html", version=version, **context)
@@ -127,7 +161,7 @@ class SubscriptionController(Controller):
     @post("/amendments/{amendment_id:int}")
     async def decide(self, request: Request, subscription_id: FromPath[int],
                      amendment_id: FromPath[int]) -> Redirect:
-        context = await subscription_context(request, subscription_id)
+        context = await subscription_context(request, subscription_id, ledger=False)
         ensure(context["can_manage"] and any(a["id"] == amendment_id for a in context["amendments"]))
         form = Form(await form_data(request))
         decision = form.choice("decision", ("approve", "refuse"))

@@ -1,14 +1,15 @@
 """The member's contract pages: offers, signing in two steps, one subscription, leaving."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 
 from amap.contracts import lifecycle
-from amap.contracts.tables import Amendment, Subscription
+from amap.contracts.tables import Amendment, OfferCoordinator, Subscription
 from tests.integration.conftest import login, post_form
 from tests.integration.contracts.test_lifecycle import request_for
+from tests.queries import counted_queries
 from tests.world import add_offer
 
 # Sign-ups are open (they run from 1 February to 30 September 2027).
@@ -151,6 +152,47 @@ async def test_leaving_is_requested_by_the_household_and_approved_by_the_farmer(
     assert approved.status_code == 303
     ended = await Subscription.objects().get(Subscription.id == subscription["id"])
     assert (ended.status, ended.ended_on) == ("ended", date(2027, 6, 1))
+
+
+async def test_a_referent_of_the_offer_sees_a_households_contract_and_answers_its_leave_request(
+        client, world, in_signup_period):
+    offer, other = await add_offer(world), await add_offer(world)
+    subscription = await lifecycle.sign(request_for(world, offer, "alice"))
+    await lifecycle.request_leave(subscription["id"], date(2027, 6, 1), "Nous déménageons", world.users["alice"])
+    url = f"/subscriptions/{subscription['id']}"
+    await login(client, "bob@example.org")
+    # The référent of another offer, and one who stepped down, are nobody to this contract.
+    await OfferCoordinator.insert(OfferCoordinator(offer=other.offer, user=world.users["bob"]))
+    await OfferCoordinator.insert(OfferCoordinator(offer=offer.offer, user=world.users["bob"],
+                                                   ended_at=datetime(2027, 2, 1, tzinfo=UTC)))
+    assert (await client.get(url)).status_code == 404 and (await client.get(f"{url}/print")).status_code == 404
+    await OfferCoordinator.insert(OfferCoordinator(offer=offer.offer, user=world.users["bob"]))
+    page = await client.get(url)
+    assert page.status_code == 200 and "Nous déménageons" in page.text
+    assert 'data-testid="approve-leave"' in page.text and f'action="{url}/leave"' not in page.text  # not his household
+    assert (await client.get(f"{url}/print")).status_code == 200
+    amendment = await Amendment.objects().get(Amendment.subscription == subscription["id"])
+    assert (await post_form(client, f"{url}/amendments/{amendment.id}", {"decision": "refuse"})).status_code == 303
+    assert (await Amendment.objects().get(Amendment.id == amendment.id)).status == "refused"
+
+
+async def test_the_contract_page_reads_a_leave_request_only_when_there_is_one(client, world, in_signup_period):
+    """Its statements: the session, the principal, the subscription (with its offer, plan and what it
+    has), the calendar, the installments, the payments and the ledger's deliveries; the leave requests
+    (and per-date quantities, compensations) only when there are some."""
+    offer = await add_offer(world)
+    subscription = await lifecycle.sign(request_for(world, offer, "alice"))
+    await login(client, "alice@example.org")
+    url = f"/subscriptions/{subscription['id']}"
+    with counted_queries() as plain:
+        assert (await client.get(url)).status_code == 200
+    await lifecycle.request_leave(subscription["id"], date(2027, 6, 1), "Nous déménageons", world.users["alice"])
+    with counted_queries() as leaving:
+        page = await client.get(url)
+    assert 'data-testid="amendment"' in page.text and "Nous déménageons" in page.text
+    with counted_queries() as printed:
+        assert (await client.get(f"{url}/print")).status_code == 200
+    assert (plain[0], leaving[0], printed[0]) == (7, 8, 8)  # printed: its signed version, no ledger
 
 
 async def test_households_of_last_season_are_invited_to_renew(client, world, in_signup_period):

@@ -28,12 +28,14 @@ from amap.distributions import announcements, outcomes
 from amap.distributions.announcements import Section
 from amap.distributions.calendar import sync_group
 from amap.distributions.ledger import load_ledger, percent_of, subscription_ledger
+from amap.distributions.ledger_pages import items_text
 from amap.distributions.tables import Delivery, Distribution, LedgerEntry
 from amap.lib.access import Principal
 from amap.lib.db import engine
 from amap.lib.settings import get_settings
 from tests.integration.conftest import login, post_form
 from tests.integration.contracts.test_lifecycle import request_for
+from tests.queries import counted_queries
 from tests.world import OfferWorld, World, add_offer
 
 SIGNING_DAY = date(2027, 3, 1)
@@ -164,6 +166,12 @@ def test_a_percentage_of_cents_is_rounded_half_up():
     assert percent_of(1, 49) == 0 and percent_of(1, 50) == 1
 
 
+def test_an_announcements_items_are_one_line_of_text_with_the_readers_decimal_mark():
+    items = [veg("Pommes de terre", "1.5", "kg", 250), veg("Salade", "1", "pièce", None)]
+    assert items_text(items, "fr") == "1,5 kg Pommes de terre, 1 pièce Salade"
+    assert items_text(items, "en") == "1.5 kg Pommes de terre, 1 pièce Salade" and items_text([], "fr") == ""
+
+
 async def test_each_delivery_of_a_full_share_is_valued_against_its_price(world, season):
     ledger = (await ledger_of(season.vegetables, season.alice)).subscriptions[0]
     assert columns(ledger.lines, "held_on", "status", "price_cents", "value_cents", "difference_cents") == [
@@ -228,6 +236,10 @@ async def test_the_contracts_ledger_adds_up_every_household_delivery_by_delivery
     assert totals.value_to_date_cents == 5880 + 6730 + 4280 and totals.difference_cents == -2620 - 3270 - 820
     chart = ledger.chart()
     assert chart["dates"][0] == "2027-04-01" and chart["price"][-1] is None
+    # A line is worked out once for the households with the same share, price and units that day.
+    by_id = {item.subscription["id"]: item for item in ledger.subscriptions}
+    alice, bob, carol = by_id[season.alice], by_id[season.bob], by_id[season.carol]
+    assert alice.lines[0] is carol.lines[0] and alice.lines[0] is not bob.lines[0] and len(carol.lines) == 3
     assert chart["price"][4] == totals.price_to_date_cents and chart["value"][4] == totals.value_to_date_cents
 
 
@@ -251,6 +263,18 @@ async def test_the_member_sees_the_ledger_on_the_contract_page(client, world, se
     assert 'data-testid="ledger-difference">-26,20' in ledger
     assert "Champ inondé" in ledger and "Les tomates, après la grêle" in ledger and "2 kg Carottes" in ledger
     assert ledger.count('data-testid="ledger-line"') == 6 and 'data-status="catch_up_owed"' in ledger
+
+
+@LEDGER_TIME
+async def test_a_variable_contracts_page_shows_the_units_of_each_date_and_its_ledger_counts_them(client, world, season):
+    await login(client, "alice@example.org")
+    page = (await client.get(f"/subscriptions/{season.alice_eggs}")).text
+    units = page.split('id="quantities-title"')[1].split("</section>")[0]
+    assert "<li>1 avr. 2027\u00a0: 2</li><li>15 avr. 2027\u00a0: 1</li><li>22 avr. 2027\u00a0: 3</li>" in units
+    lines = page.split('data-testid="ledger-line"')[1:]
+    assert [line.split("</td>")[0].split(">")[-1] for line in lines] == [
+        "1 avr. 2027 · × 2", "15 avr. 2027", "22 avr. 2027 · × 3"]
+    assert "12 pièce Œufs" in lines[0] and "non annoncé" in lines[1] and 'data-status="shared_loss"' in lines[1]
 
 
 @LEDGER_TIME
@@ -339,9 +363,15 @@ async def test_a_subscriptions_page_builds_the_same_ledger_from_the_rows_it_has_
             SubscriptionQuantity.subscription == subscription_id)}
         dates = [d["delivers_on"] for d in await OfferDelivery.select().where(OfferDelivery.offer == offer.offer)]
         expected = (await load_ledger(row, LEDGER_DAY, subscription_id=subscription_id)).subscriptions[0]
-        found = await subscription_ledger(row, LEDGER_DAY, subscription, quantities, dates)
+        with counted_queries() as counted:
+            found = await subscription_ledger(row, LEDGER_DAY, subscription, quantities, dates)
         assert (found.lines, found.entries, found.totals) == (expected.lines, expected.entries, expected.totals)
         assert found.entries or subscription_id != season.alice
+        assert counted[0] == 2  # the deliveries with the subscription's share's announcements; the compensations
+        if not found.entries:  # the page knows there is none: one query
+            with counted_queries() as counted:
+                found = await subscription_ledger(row, LEDGER_DAY, subscription, quantities, dates, compensated=False)
+            assert (found.lines, found.totals, counted[0]) == (expected.lines, expected.totals, 1)
         waiting = await subscription_ledger(row, LEDGER_DAY, {**subscription, "status": "waiting"}, quantities, dates)
         assert waiting is None
 

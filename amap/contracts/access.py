@@ -44,8 +44,10 @@ async def can_manage_offer(principal: Principal, offer: dict) -> bool:
 
 
 def in_household(principal: Principal, subscription: dict) -> bool:
-    """The principal's household holds the subscription, alone or with its co-household."""
-    return principal.household_id in (subscription["household"], subscription["co_household"])
+    """The principal's household holds the subscription, alone or with its co-household (a person
+    with no household holds none: None would match a subscription's empty co-household)."""
+    return principal.household_id is not None and principal.household_id in (
+        subscription["household"], subscription["co_household"])
 
 
 async def managed_offer(principal: Principal, offer_id: int) -> dict:

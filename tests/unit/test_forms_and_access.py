@@ -61,3 +61,15 @@ def test_principal_rules_per_group_and_farm():
     assert not carol.runs_farm(5)
     admin = Principal(id=2, email="a@x", name="A", household_id=None, language="", is_admin=True)
     assert admin.coordinates(2) and admin.runs_farm(5) and admin.coordinates_network(9)
+
+
+def test_a_person_without_household_holds_no_subscription_even_one_with_no_co_household():
+    from amap.contracts.access import in_household
+
+    alone = {"household": 7, "co_household": None}
+    shared = {"household": 7, "co_household": 8}
+    nobody = Principal(id=3, email="n@x", name="N", household_id=None, language="")
+    assert not in_household(nobody, alone) and not in_household(nobody, shared)
+    seventh = Principal(id=4, email="s@x", name="S", household_id=7, language="")
+    eighth = Principal(id=5, email="e@x", name="E", household_id=8, language="")
+    assert in_household(seventh, alone) and in_household(eighth, shared) and not in_household(eighth, alone)

@@ -46,6 +46,7 @@ from amap.lib.web import form_data, notice, page, see_other
 
 TEMPLATE = "distributions/sheet.html"
 FATES = ("donated", "kept")
+TICK_ACTIONS = ("collected", "undone")
 EVENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 WORKER = Path(__file__).resolve().parents[2] / "static" / "sw-sheet.js"
 CLOSED_BY = Distribution.closed_by.name.as_alias("closed_by_name")  # built once, like distribution_columns()
@@ -315,6 +316,16 @@ def sheet_words() -> SimpleNamespace:
         undo_tick=Markup(_("Undo the tick of %(household)s")), order=Markup(_("order")), colon=colon())
 
 
+def tick_fields(data: dict[str, str]) -> dict[str, str]:
+    """A tick's fields as `household` and `action`. The sheet's lines are one form, and the pressed
+    line's button posts its action as its name and its household as its value (`collected=12`);
+    sheets a phone kept from before, and scripts, send the two fields themselves."""
+    pressed = [action for action in TICK_ACTIONS if action in data]
+    if len(pressed) == 1 and "household" not in data:
+        return {**data, "household": data[pressed[0]], "action": pressed[0]}
+    return data
+
+
 def wants_fragment(request: Request) -> bool:
     return (request.headers.get("hx-request") == "true" and not request.headers.get("hx-boosted")
             and not request.headers.get("hx-history-restore-request"))
@@ -366,9 +377,9 @@ class SheetController(Controller):
         """A tick ("collected") or its undoing ("undone"). The client's event id makes it idempotent:
         an offline phone may send the same tick twice, it is recorded once."""
         distribution = await self._distribution(request, distribution_id)
-        form = Form(await form_data(request))
+        form = Form(tick_fields(await form_data(request)))
         household_id = form.integer("household", minimum=1, maximum=2**31 - 1)
-        action = form.choice("action", ("collected", "undone"))
+        action = form.choice("action", TICK_ACTIONS)
         event_id = form.get("client_event_id") or str(uuid4())  # a form posted without JavaScript
         if not EVENT_ID.match(event_id):
             form.error("client_event_id", _("This tick's identifier is not valid."))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +28,6 @@ from markupsafe import Markup
 from amap.accounts.services import household_names
 from amap.accounts.tables import Household
 from amap.audit import log as audit
-from amap.contracts.tables import Offer, Subscription
 from amap.distributions import services
 from amap.distributions.absences import absence_columns, distribution_columns
 from amap.distributions.tables import Absence, CollectionEvent, Delivery, Distribution
@@ -151,9 +149,6 @@ _EARLIER = prepared(lambda offers, day: Delivery.select(
         & (Delivery.distribution.held_on < day)))
 _SHIFTED_AWAY = prepared(lambda distributions: Absence.select(Absence.household, Absence.distribution).where(
     Absence.distribution.is_in(distributions) & (Absence.choice == "shifted") & Absence.withdrawn_at.is_null()))
-_HOLDERS = prepared(lambda subscriptions: Subscription.select(Subscription.id, Subscription.household).where(
-    Subscription.id.is_in(subscriptions)))
-_MOVABLE = prepared(lambda offers: Offer.select(Offer.id).where(Offer.id.is_in(offers) & (Offer.shifts_allowed > 0)))
 _ABSENCES = prepared(lambda distribution: Absence.select(*absence_columns()).where(
     (Absence.distribution == distribution) & Absence.withdrawn_at.is_null()).order_by(Absence.id))
 # The names of the group's households (members, past and pending included): the sheet's lines are
@@ -196,14 +191,10 @@ async def _shifted_here(distribution: dict, deliveries: list[dict], movable: set
 async def read_sheet(distribution: dict) -> Sheet:
     """Every line of the sheet with its state, sorted by household name."""
     deliveries = await services.deliveries_of([distribution["id"]])
-    found = [c for c in await services.collections([distribution["id"]]) if c.outcome != "cancelled"]
+    found = [c for c in await services.collections([distribution["id"]], deliveries=deliveries)
+             if c.outcome != "cancelled"]
     catch_up_of = {d["id"]: d["catch_up_of_on"] for d in deliveries}
-    # Two households holding a contract "together" both collect it: one share, listed on the
-    # subscriber's line; the other household's line points there.
-    pairs = Counter((c.subscription_id, c.delivery_id) for c in found)
-    together = sorted({sub for (sub, _delivery), count in pairs.items() if count > 1})
-    holders = {row["id"]: row["household"] for row in await _HOLDERS(subscriptions=together)} if together else {}
-    movable = {row["id"] for row in await _MOVABLE(offers=sorted({d["offer"] for d in deliveries}) or [-1])}
+    movable = {d["offer"] for d in deliveries if d["shifts_allowed"] > 0}  # contracts whose shares may move
 
     lines: dict[int, Line] = {}
 
@@ -214,7 +205,9 @@ async def read_sheet(distribution: dict) -> Sheet:
         return line
 
     for c in found:
-        if c.subscription_id in holders and holders[c.subscription_id] != c.household_id:
+        # Two households holding a contract "together" both collect it: one share, listed on the
+        # subscriber's line; the other household's line points there.
+        if c.sharing == "together" and not c.subscriber:
             pair = (c.shared_with, "")
             if pair not in line_of(c.household_id).shared_with:
                 line_of(c.household_id).shared_with.append(pair)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlencode
 from uuid import uuid4
 
@@ -298,11 +297,12 @@ async def close(distribution_id: int, fates: dict[int, str], user_id: int) -> bo
     return True
 
 
-def sheet_words() -> SimpleNamespace:
+def sheet_words() -> dict[str, str]:
     """The words every line of the sheet repeats, translated once per page: a gettext call in Jinja
     costs microseconds, and a 300-household sheet made thousands. Markup, with placeholders, as the
-    template's own `_()` gives them (`words.tick % {"household": name}` escapes the name)."""
-    return SimpleNamespace(
+    template's own `_()` gives them (`words.tick % {"household": name}` escapes the name). A dict:
+    the pages' environment reads `words.tick` from a dict at once (amap.lib.templating)."""
+    return dict(
         collected=Markup(_("collected")), waiting=Markup(_("waiting for the network")),
         donated=Markup(_("donated")), kept=Markup(_("kept")), kept_for_household=Markup(_("kept for the household")),
         collect=Markup(_("Collected")), undo=Markup(_("Undo")), tick=Markup(_("%(household)s collected")),

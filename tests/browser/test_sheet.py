@@ -105,6 +105,10 @@ def test_a_tick_made_offline_is_kept_and_sent_once_when_the_network_returns(new_
     line.get_by_test_id("tick").click()
     expect(line).to_have_class(re.compile(r"\bpending\b"))
     expect(line).to_have_attribute("data-state", "collected")
+    # The script makes the badges the line did not carry, in the words the server gave the sheet.
+    expect(line.locator("[data-collected-badge]")).to_have_text("récupéré")
+    expect(line.locator("[data-pending-badge]")).to_have_text("en attente du réseau")
+    expect(line.get_by_test_id("tick")).to_have_text("Annuler")
     expect(page.get_by_test_id("count-collected")).to_have_text(str(before + 1))
     expect(page.get_by_test_id("sheet-offline")).to_be_visible()
     event_id = line.get_by_test_id("tick").get_attribute("data-event-id")
@@ -112,6 +116,7 @@ def test_a_tick_made_offline_is_kept_and_sent_once_when_the_network_returns(new_
 
     page.reload()  # still offline: the service worker answers with its copy, the queue marks the line
     expect(line).to_have_class(re.compile(r"\bpending\b"))
+    expect(line.locator("[data-pending-badge]")).to_be_visible()
     assert answered == [], "nothing reached the server while offline"
 
     with page.expect_response(lambda r: TICKS.search(r.url), timeout=30_000) as sent:
@@ -120,6 +125,8 @@ def test_a_tick_made_offline_is_kept_and_sent_once_when_the_network_returns(new_
     assert sent.value.status == 200
     expect(line).not_to_have_class(re.compile(r"\bpending\b"))
     expect(line).to_have_attribute("data-state", "collected")
+    expect(line.locator("[data-pending-badge]")).to_have_count(0)
+    expect(line.locator("[data-collected-badge]")).to_be_visible()
 
     assert answered == [200]
     expect(page.get_by_test_id("count-collected")).to_have_text(str(before + 1))

@@ -45,6 +45,8 @@ class Collection:
     collects: bool = True
     """False only for the co-household of an alternating contract in the other's week
     (listed when asked for with `include_other_weeks`)."""
+    subscriber: bool = True
+    """False for the co-household of a shared contract: this household did not sign it."""
 
 
 @cache
@@ -65,6 +67,7 @@ def _delivery_columns() -> tuple:
              Delivery.offer.farm.name.as_alias("farm_name"), Delivery.offer.farm.slug.as_alias("farm_slug"),
              Delivery.offer.nature.as_alias("nature"),
              Delivery.offer.missed_delivery_rule.as_alias("missed_delivery_rule"),
+             Delivery.offer.shifts_allowed.as_alias("shifts_allowed"),
              Delivery.catch_up_for.due_on.as_alias("catch_up_of_on")),
             Delivery.offer.farm.name, Delivery.offer.name, Delivery.distribution.held_on.as_alias("held_on"))
 
@@ -187,7 +190,7 @@ _CALENDARS = prepared(lambda offers: OfferDelivery.select(OfferDelivery.offer, O
 
 
 async def collections(distribution_ids: Sequence[int], household_ids: Iterable[int] | None = None, *,
-                      include_other_weeks: bool = False) -> list[Collection]:
+                      include_other_weeks: bool = False, deliveries: list[dict] | None = None) -> list[Collection]:
     """What households collect at these distributions, sorted by distribution, household, farm.
 
     `household_ids=None` means every household that collects there. The rule, per delivery and
@@ -197,12 +200,15 @@ async def collections(distribution_ids: Sequence[int], household_ids: Iterable[i
     the subscriber takes the contract's 1st, 3rd, 5th… delivery since its first one and the
     co-household the others. A catch-up delivery follows the date it makes up. A cancelled
     delivery is listed with its outcome: the caller decides how to show it.
-    Four queries at most, whatever the number of households and deliveries (three for given households)."""
+    Four queries at most, whatever the number of households and deliveries; three for given households,
+    or when the caller passes the `deliveries` it read with deliveries_of(distribution_ids) (used only
+    when no households are given: given households, they come with their contracts)."""
     households = None if household_ids is None else set(household_ids)
     if not distribution_ids or households == set():
         return []
     if households is None:
-        deliveries = await _DELIVERIES(distributions=list(distribution_ids))
+        if deliveries is None:
+            deliveries = await _DELIVERIES(distributions=list(distribution_ids))
         if not deliveries:
             return []
         subscriptions = await _COLLECTING(offers=sorted({d["offer"] for d in deliveries}))
@@ -235,16 +241,16 @@ async def collections(distribution_ids: Sequence[int], household_ids: Iterable[i
             quantity = units.get((sub["id"], day), 0) if sub["nature"] == "variable" else sub["quantity"]
             if quantity <= 0:
                 continue
-            turns = [(sub["household"], sub["co_household"], True)]
+            turns = [(sub["household"], sub["co_household"], True, True)]
             if sub["co_household"]:
-                turns.append((sub["co_household"], sub["household"], True))
+                turns.append((sub["co_household"], sub["household"], True, False))
                 if sub["sharing"] == "alternate":
                     days = calendars.get(sub["offer"], [])
                     index = bisect_left(days, day) - bisect_left(days, sub["first_delivery_on"])
                     subscriber_week = index % 2 == 0
-                    turns = [(sub["household"], sub["co_household"], subscriber_week),
-                             (sub["co_household"], sub["household"], not subscriber_week)]
-            for household, other, collects in turns:
+                    turns = [(sub["household"], sub["co_household"], subscriber_week, True),
+                             (sub["co_household"], sub["household"], not subscriber_week, False)]
+            for household, other, collects, subscriber in turns:
                 if (households is not None and household not in households) or not (collects or include_other_weeks):
                     continue
                 found.append(Collection(
@@ -252,7 +258,8 @@ async def collections(distribution_ids: Sequence[int], household_ids: Iterable[i
                     offer_id=delivery["offer"], offer_name=delivery["offer_name"], farm_name=delivery["farm_name"],
                     subscription_id=sub["id"], offer_share_id=sub["offer_share"], share_name=sub["share_name"],
                     quantity=quantity, outcome=delivery["outcome"], catch_up_for=delivery["catch_up_for"],
-                    shared_with=other, sharing=sub["sharing"] if other else "", collects=collects))
+                    shared_with=other, sharing=sub["sharing"] if other else "", collects=collects,
+                    subscriber=subscriber))
     found.sort(key=lambda c: (c.distribution_id, c.household_id, c.farm_name, c.offer_name, c.share_name,
                               c.delivery_id))
     return found

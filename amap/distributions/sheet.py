@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlencode
 from uuid import uuid4
 
@@ -29,7 +27,6 @@ from markupsafe import Markup
 from amap.accounts.services import household_names
 from amap.accounts.tables import Household
 from amap.audit import log as audit
-from amap.contracts.tables import Offer, Subscription
 from amap.distributions import services
 from amap.distributions.absences import absence_columns, distribution_columns
 from amap.distributions.tables import Absence, CollectionEvent, Delivery, Distribution
@@ -46,6 +43,7 @@ from amap.lib.web import form_data, notice, page, see_other
 
 TEMPLATE = "distributions/sheet.html"
 FATES = ("donated", "kept")
+TICK_ACTIONS = ("collected", "undone")
 EVENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 WORKER = Path(__file__).resolve().parents[2] / "static" / "sw-sheet.js"
 CLOSED_BY = Distribution.closed_by.name.as_alias("closed_by_name")  # built once, like distribution_columns()
@@ -150,9 +148,6 @@ _EARLIER = prepared(lambda offers, day: Delivery.select(
         & (Delivery.distribution.held_on < day)))
 _SHIFTED_AWAY = prepared(lambda distributions: Absence.select(Absence.household, Absence.distribution).where(
     Absence.distribution.is_in(distributions) & (Absence.choice == "shifted") & Absence.withdrawn_at.is_null()))
-_HOLDERS = prepared(lambda subscriptions: Subscription.select(Subscription.id, Subscription.household).where(
-    Subscription.id.is_in(subscriptions)))
-_MOVABLE = prepared(lambda offers: Offer.select(Offer.id).where(Offer.id.is_in(offers) & (Offer.shifts_allowed > 0)))
 _ABSENCES = prepared(lambda distribution: Absence.select(*absence_columns()).where(
     (Absence.distribution == distribution) & Absence.withdrawn_at.is_null()).order_by(Absence.id))
 # The names of the group's households (members, past and pending included): the sheet's lines are
@@ -195,14 +190,10 @@ async def _shifted_here(distribution: dict, deliveries: list[dict], movable: set
 async def read_sheet(distribution: dict) -> Sheet:
     """Every line of the sheet with its state, sorted by household name."""
     deliveries = await services.deliveries_of([distribution["id"]])
-    found = [c for c in await services.collections([distribution["id"]]) if c.outcome != "cancelled"]
+    found = [c for c in await services.collections([distribution["id"]], deliveries=deliveries)
+             if c.outcome != "cancelled"]
     catch_up_of = {d["id"]: d["catch_up_of_on"] for d in deliveries}
-    # Two households holding a contract "together" both collect it: one share, listed on the
-    # subscriber's line; the other household's line points there.
-    pairs = Counter((c.subscription_id, c.delivery_id) for c in found)
-    together = sorted({sub for (sub, _delivery), count in pairs.items() if count > 1})
-    holders = {row["id"]: row["household"] for row in await _HOLDERS(subscriptions=together)} if together else {}
-    movable = {row["id"] for row in await _MOVABLE(offers=sorted({d["offer"] for d in deliveries}) or [-1])}
+    movable = {d["offer"] for d in deliveries if d["shifts_allowed"] > 0}  # contracts whose shares may move
 
     lines: dict[int, Line] = {}
 
@@ -213,7 +204,9 @@ async def read_sheet(distribution: dict) -> Sheet:
         return line
 
     for c in found:
-        if c.subscription_id in holders and holders[c.subscription_id] != c.household_id:
+        # Two households holding a contract "together" both collect it: one share, listed on the
+        # subscriber's line; the other household's line points there.
+        if c.sharing == "together" and not c.subscriber:
             pair = (c.shared_with, "")
             if pair not in line_of(c.household_id).shared_with:
                 line_of(c.household_id).shared_with.append(pair)
@@ -304,15 +297,26 @@ async def close(distribution_id: int, fates: dict[int, str], user_id: int) -> bo
     return True
 
 
-def sheet_words() -> SimpleNamespace:
+def sheet_words() -> dict[str, str]:
     """The words every line of the sheet repeats, translated once per page: a gettext call in Jinja
     costs microseconds, and a 300-household sheet made thousands. Markup, with placeholders, as the
-    template's own `_()` gives them (`words.tick % {"household": name}` escapes the name)."""
-    return SimpleNamespace(
+    template's own `_()` gives them (`words.tick % {"household": name}` escapes the name). A dict:
+    the pages' environment reads `words.tick` from a dict at once (amap.lib.templating)."""
+    return dict(
         collected=Markup(_("collected")), waiting=Markup(_("waiting for the network")),
         donated=Markup(_("donated")), kept=Markup(_("kept")), kept_for_household=Markup(_("kept for the household")),
         collect=Markup(_("Collected")), undo=Markup(_("Undo")), tick=Markup(_("%(household)s collected")),
         undo_tick=Markup(_("Undo the tick of %(household)s")), order=Markup(_("order")), colon=colon())
+
+
+def tick_fields(data: dict[str, str]) -> dict[str, str]:
+    """A tick's fields as `household` and `action`. The sheet's lines are one form, and the pressed
+    line's button posts its action as its name and its household as its value (`collected=12`);
+    sheets a phone kept from before, and scripts, send the two fields themselves."""
+    pressed = [action for action in TICK_ACTIONS if action in data]
+    if len(pressed) == 1 and "household" not in data:
+        return {**data, "household": data[pressed[0]], "action": pressed[0]}
+    return data
 
 
 def wants_fragment(request: Request) -> bool:
@@ -366,9 +370,9 @@ class SheetController(Controller):
         """A tick ("collected") or its undoing ("undone"). The client's event id makes it idempotent:
         an offline phone may send the same tick twice, it is recorded once."""
         distribution = await self._distribution(request, distribution_id)
-        form = Form(await form_data(request))
+        form = Form(tick_fields(await form_data(request)))
         household_id = form.integer("household", minimum=1, maximum=2**31 - 1)
-        action = form.choice("action", ("collected", "undone"))
+        action = form.choice("action", TICK_ACTIONS)
         event_id = form.get("client_event_id") or str(uuid4())  # a form posted without JavaScript
         if not EVENT_ID.match(event_id):
             form.error("client_event_id", _("This tick's identifier is not valid."))

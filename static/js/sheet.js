@@ -1,9 +1,12 @@
-// The sign-off sheet on a phone. Three jobs, no framework:
+// The sign-off sheet on a phone. Four jobs, no framework:
 // 1. filter the names as the volunteer types (the search box also works without JavaScript, as ?q=);
-// 2. a tick whose POST fails (no network) is kept in IndexedDB, the line shows it as waiting, and the
+// 2. post a line's tick with htmx and swap the answer, that line alone, in place. The lines are one
+//    form, whose pressed button names the action and carries the household (collected=12): without
+//    JavaScript the form posts just that, and the page comes back at the line;
+// 3. a tick whose POST fails (no network) is kept in IndexedDB, the line shows it as waiting, and the
 //    queue is sent in order when the connection returns, on the next load, or every 20 seconds. Each
 //    tick carries its own id: the server records an id once, so sending it twice is harmless;
-// 3. register the service worker that keeps this page and its assets for offline use.
+// 4. register the service worker that keeps this page and its assets for offline use.
 (function () {
   "use strict";
 
@@ -34,6 +37,27 @@
     filter.form.addEventListener("submit", function (event) {
       event.preventDefault();
       applyFilter();
+    });
+  }
+
+  // -- Ticks ------------------------------------------------------------------------------------
+  var ticks = document.querySelector("form[data-ticks]");
+
+  // The line's button, when the element is one (a tick's request is made from its button).
+  function tickButton(element) {
+    return ticks && element && element.form === ticks && element.matches("button[name]") ? element : null;
+  }
+
+  if (ticks && window.htmx) {
+    ticks.addEventListener("submit", function (event) {
+      var button = tickButton(event.submitter);
+      if (!button) {
+        return;
+      }
+      event.preventDefault();
+      // From the button, so that each line has its own request: ticks on two lines go side by side.
+      htmx.ajax("POST", ticks.getAttribute("action"),
+                { source: button, target: button.closest(".sheet-line"), swap: "outerHTML" });
     });
   }
 
@@ -88,6 +112,24 @@
     }
   }
 
+  // A line's "collected" or "waiting for the network" badge, made the first time it shows: the
+  // server writes only the badges a line shows, and a sheet has hundreds of lines.
+  function showBadge(line, kind, shown) {
+    var badge = line.querySelector("[data-" + kind + "-badge]");
+    if (!badge && shown) {
+      badge = document.createElement("span");
+      badge.className = kind === "collected" ? "badge badge-active" : "badge badge-pending";
+      badge.setAttribute("data-" + kind + "-badge", "");
+      badge.textContent = kind === "collected" ? sheet.dataset.labelCollected : sheet.dataset.labelWaiting;
+      var after = (kind === "pending" && line.querySelector("[data-collected-badge]"))
+        || line.querySelector("[data-testid=line-name]");
+      after.after(" ", badge);
+    }
+    if (badge) {
+      badge.hidden = !shown;
+    }
+  }
+
   // The line as it will be once the server has the tick: what the next press would do flips.
   function showWaiting(tick) {
     var line = document.getElementById("line-" + tick.household);
@@ -101,11 +143,10 @@
     }
     line.dataset.state = collected ? "collected" : "open";
     line.classList.add("pending");
-    line.querySelector("[data-pending-badge]").hidden = false;
-    line.querySelector("[data-collected-badge]").hidden = !collected;
-    var form = line.querySelector("form[data-tick]");
-    form.elements.action.value = collected ? "undone" : "collected";
-    var button = form.querySelector("button");
+    showBadge(line, "collected", collected);
+    showBadge(line, "pending", true);
+    var button = line.querySelector(".sheet-tick button");
+    button.name = collected ? "undone" : "collected";
     button.textContent = collected ? sheet.dataset.labelUndo : sheet.dataset.labelCollect;
     button.classList.toggle("secondary", collected);
     button.classList.toggle("outline", collected);
@@ -118,25 +159,25 @@
   }
 
   document.body.addEventListener("htmx:configRequest", function (event) {
-    var form = event.detail.elt.closest && event.detail.elt.closest("form[data-tick]");
-    if (form) {
-      form.dataset.eventId = newId();
-      event.detail.parameters.client_event_id = form.dataset.eventId;
+    var button = tickButton(event.detail.elt);
+    if (button) {
+      button.dataset.eventId = newId();
+      event.detail.parameters.client_event_id = button.dataset.eventId;
     }
   });
 
   document.body.addEventListener("htmx:sendError", function (event) {
-    var form = event.detail.elt.closest && event.detail.elt.closest("form[data-tick]");
-    if (!form) {
+    var button = tickButton(event.detail.elt);
+    if (!button) {
       return;
     }
     var tick = {
-      id: form.dataset.eventId,
+      id: button.dataset.eventId,
       distribution: distribution,
-      household: form.elements.household.value,
-      action: form.elements.action.value,
+      household: button.value,
+      action: button.name,
       at: new Date().toISOString(),
-      url: form.getAttribute("action")
+      url: ticks.getAttribute("action")
     };
     inStore("readwrite", function (store) { return store.add(tick); }).then(function () {
       showWaiting(tick);
@@ -148,7 +189,7 @@
   });
 
   function send(tick) {
-    var body = new URLSearchParams({ household: tick.household, action: tick.action, client_event_id: tick.id });
+    var body = new URLSearchParams([[tick.action, tick.household], ["client_event_id", tick.id]]);  // as its button
     return fetch(tick.url, {
       method: "POST",
       body: body,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.browser.pages import PHONE, log_in
 
@@ -105,13 +105,18 @@ def test_a_tick_made_offline_is_kept_and_sent_once_when_the_network_returns(new_
     line.get_by_test_id("tick").click()
     expect(line).to_have_class(re.compile(r"\bpending\b"))
     expect(line).to_have_attribute("data-state", "collected")
+    # The script makes the badges the line did not carry, in the words the server gave the sheet.
+    expect(line.locator("[data-collected-badge]")).to_have_text("récupéré")
+    expect(line.locator("[data-pending-badge]")).to_have_text("en attente du réseau")
+    expect(line.get_by_test_id("tick")).to_have_text("Annuler")
     expect(page.get_by_test_id("count-collected")).to_have_text(str(before + 1))
     expect(page.get_by_test_id("sheet-offline")).to_be_visible()
-    event_id = line.locator("form").get_attribute("data-event-id")
+    event_id = line.get_by_test_id("tick").get_attribute("data-event-id")
     assert event_id
 
     page.reload()  # still offline: the service worker answers with its copy, the queue marks the line
     expect(line).to_have_class(re.compile(r"\bpending\b"))
+    expect(line.locator("[data-pending-badge]")).to_be_visible()
     assert answered == [], "nothing reached the server while offline"
 
     with page.expect_response(lambda r: TICKS.search(r.url), timeout=30_000) as sent:
@@ -120,6 +125,8 @@ def test_a_tick_made_offline_is_kept_and_sent_once_when_the_network_returns(new_
     assert sent.value.status == 200
     expect(line).not_to_have_class(re.compile(r"\bpending\b"))
     expect(line).to_have_attribute("data-state", "collected")
+    expect(line.locator("[data-pending-badge]")).to_have_count(0)
+    expect(line.locator("[data-collected-badge]")).to_be_visible()
 
     assert answered == [200]
     expect(page.get_by_test_id("count-collected")).to_have_text(str(before + 1))
@@ -133,7 +140,7 @@ def test_a_tick_made_offline_is_kept_and_sent_once_when_the_network_returns(new_
     # The offline tick sent once more (a phone retrying) is recorded once: it does not tick the line again.
     status = page.evaluate("""async ([url, household, id]) => {
         const token = JSON.parse(document.body.getAttribute("hx-headers"))["x-csrftoken"];
-        const body = new URLSearchParams({household: household, action: "collected", client_event_id: id});
+        const body = new URLSearchParams({collected: household, client_event_id: id});
         const response = await fetch(url, {method: "POST", body: body, headers: {"x-csrftoken": token}});
         return response.status; }""", [f"{sheet_url}/ticks", line.get_attribute("data-household"), event_id])
     assert status == 200
@@ -141,6 +148,29 @@ def test_a_tick_made_offline_is_kept_and_sent_once_when_the_network_returns(new_
     expect(line).to_have_attribute("data-state", "open")
     expect(page.get_by_test_id("count-collected")).to_have_text(str(before))
     assert not [m for m in console if "Content Security Policy" in m], console
+
+
+def test_without_javascript_a_line_is_ticked_and_undone_by_posting_the_sheets_form(browser: Browser,
+                                                                                 live_server: str) -> None:
+    context = browser.new_context(base_url=live_server, locale="fr-FR", viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, "coordinator@example.org")
+        open_current_sheet(page)
+        line = open_line(page)
+        household = line.get_attribute("data-household")
+        before = collected_count(page)
+        with page.expect_navigation():
+            line.get_by_test_id("tick").click()
+        expect(page).to_have_url(re.compile(rf"/distributions/\d+/sheet#line-{household}$"))
+        expect(line).to_have_attribute("data-state", "collected")
+        expect(page.get_by_test_id("count-collected")).to_have_text(str(before + 1))
+        with page.expect_navigation():
+            line.get_by_test_id("tick").click()
+        expect(line).to_have_attribute("data-state", "open")
+        expect(page.get_by_test_id("count-collected")).to_have_text(str(before))
+    finally:
+        context.close()
 
 
 def test_a_member_declares_an_absence_for_a_coming_distribution(page: Page) -> None:

@@ -67,9 +67,20 @@ async def open_sheet(client, day: date, who: str = "carol", query: str = ""):
 
 async def tick(client, distribution: dict, household: int, action: str = "collected", event_id: str = "",
                htmx: bool = True):
+    """A line's button pressed: it posts its action as its name, its household as its value."""
     headers = {"HX-Request": "true", "x-csrftoken": csrf_token(client)} if htmx else {}
     return await post_form(client, f"/distributions/{distribution['id']}/sheet/ticks", {
-        "household": str(household), "action": action, "client_event_id": event_id}, headers=headers)
+        action: str(household), "client_event_id": event_id}, headers=headers)
+
+
+def tick_form(html: str) -> tuple[str, dict[str, str], dict[int, tuple[str, str]]]:
+    """The sheet's one form of ticks, as a browser without JavaScript reads it: its action, its
+    hidden fields, and each line's button (name, value) by household."""
+    form = re.search(r'<form method="post" action="([^"]+)" data-ticks[^>]*>(.*?)</form>', html, re.S)
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(2)))
+    buttons = {int(household): (name, value) for name, value, household in re.findall(
+        r'<button type="submit" name="(\w+)" value="(\d+)" id="tick-(\d+)"', form.group(2))}
+    return form.group(1), hidden, buttons
 
 
 async def test_the_sheet_lists_what_each_household_collects_sorted_by_name(client, world, on_the_day):
@@ -236,10 +247,48 @@ async def test_a_tick_without_javascript_gets_an_id_and_returns_to_the_line(clie
     assert state_of((await client.get(response.headers["location"])).text, paula) == "collected"
 
 
+async def test_the_lines_are_one_form_whose_buttons_post_a_plain_tick_and_its_undoing(client, world, on_the_day):
+    await full_world(world)
+    distribution, page = await open_sheet(client, date(2027, 4, 8), query="?q=paula")
+    paula = world.households["paula"]
+    assert page.text.count("data-ticks") == 1 and "<form" not in page.text.split('data-testid="sheet-lines"')[1].split(
+        "</ol>")[0]
+    action, hidden, buttons = tick_form(page.text)
+    assert action == f"/distributions/{distribution['id']}/sheet/ticks" and set(hidden) == {"_csrf_token", "q"}
+    assert buttons == {paula: ("collected", str(paula))}  # the search's one line
+    for pressed, state in (("collected", "collected"), ("undone", "open")):
+        response = await client.post(action, data={**hidden, pressed: str(paula)})  # no htmx, no header
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/distributions/{distribution['id']}/sheet?q=paula#line-{paula}"
+        page = await client.get(response.headers["location"])
+        assert state_of(page.text, paula) == state
+        action, hidden, buttons = tick_form(page.text)
+        assert buttons[paula] == ("undone" if state == "collected" else "collected", str(paula))
+    events = await CollectionEvent.select(CollectionEvent.household, CollectionEvent.action).order_by(CollectionEvent.id)
+    assert [(e["household"], e["action"]) for e in events] == [(paula, "collected"), (paula, "undone")]
+
+
+async def test_a_tick_with_the_two_fields_of_an_earlier_sheet_is_still_recorded(client, world, on_the_day):
+    """A phone may still hold a sheet of before, whose ticks post `household` and `action`."""
+    await full_world(world)
+    distribution, _page = await open_sheet(client, date(2027, 4, 8))
+    bob = world.households["bob"]
+    response = await post_form(client, f"/distributions/{distribution['id']}/sheet/ticks", {
+        "household": str(bob), "action": "collected", "client_event_id": "33333333-cccc"},
+        headers={"HX-Request": "true", "x-csrftoken": csrf_token(client)})
+    assert response.status_code == 200 and state_of(response.text, bob) == "collected"
+    assert f'name="undone" value="{bob}" id="tick-{bob}"' in response.text
+
+
 async def test_bad_ticks_change_nothing(client, world, on_the_day):
     await full_world(world)
     distribution, _page = await open_sheet(client, date(2027, 4, 8))
-    assert (await tick(client, distribution, world.households["alice"], "eaten")).status_code == 400
+    url = f"/distributions/{distribution['id']}/sheet/ticks"
+    alice, bob = world.households["alice"], world.households["bob"]
+    assert (await post_form(client, url, {"household": str(alice), "action": "eaten"})).status_code == 400
+    assert (await tick(client, distribution, alice, "eaten")).status_code == 400  # no such button
+    assert (await post_form(client, url, {"collected": str(alice), "undone": str(bob)})).status_code == 400
+    assert (await tick(client, distribution, world.households["alice"], event_id="'; drop")).status_code == 400
     assert (await tick(client, distribution, world.households["alice"], event_id="'; drop")).status_code == 400
     assert (await tick(client, distribution, world.households["erin"])).status_code == 404  # not on this sheet
     assert (await tick(client, distribution, world.households["carol"])).status_code == 404  # not this week

@@ -166,12 +166,12 @@ async def subscription_rows(offer_id: int, today: date, subscription_ids: list[i
 
 # The payments page reads these on every view (and after every payment recorded with htmx):
 # their SQL is written once (amap.lib.prepared).
-_CHOICES = prepared(lambda offer: Subscription.select(
+_CHOICE = prepared(lambda offer, subscription: Subscription.select(
     Subscription.id, Subscription.household.name.as_alias("household_name"),
     Subscription.co_household.name.as_alias("co_household_name"),
     Subscription.offer_share.share_type.name.as_alias("share_name"),
-).where((Subscription.offer == offer) & Subscription.status.is_in(list(LISTED))
-        & Subscription.first_delivery_on.is_not_null()).order_by(Subscription.household.name).order_by(Subscription.id))
+).where((Subscription.id == subscription) & (Subscription.offer == offer) & Subscription.status.is_in(list(LISTED))
+        & Subscription.first_delivery_on.is_not_null()).first())
 
 
 def _unremitted(offer_id):
@@ -203,9 +203,10 @@ _REMITTANCES = prepared(lambda offer: Remittance.select(
     Remittance.id, ascending=False))
 
 
-async def subscription_choices(offer_id: int) -> list[dict]:
-    """The offer's subscriptions a payment may be recorded for, by household name: the payment form's choices."""
-    return await _CHOICES(offer=offer_id)
+async def subscription_choice(offer_id: int, subscription_id: int) -> dict | None:
+    """One of the offer's subscriptions a payment may be recorded for (those its payments page lists), with
+    its households' and share's names; None for any other id."""
+    return await _CHOICE(offer=offer_id, subscription=subscription_id)
 
 
 async def unremitted_cheques(offer_id: int, *, limit: int | None = None) -> list[dict]:

@@ -93,3 +93,12 @@ async def test_a_subscription_without_installments_or_payments_owes_its_total_an
     bob = next(row["balance"] for row in rows if row["id"] == season.bob)
     assert bob == (await services.balances([season.bob], TODAY))[season.bob]
     assert (bob.expected_cents, bob.due_cents, bob.received_cents, bob.overdue_cents) == (26000, 0, 0, 0)
+
+
+async def test_the_latest_payments_are_the_first_of_all_the_offers_payments(world, season):
+    for day in range(1, 26):
+        await pay(world, season.alice if day % 2 else season.bob, 100 * day, date(2027, 3, day))
+    latest = await services.payments_of(season.offer.offer, limit=20)
+    everything = await services.payments_of(season.offer.offer)
+    assert len(everything) == 25 and latest == everything[:20]
+    assert [p["household_name"] for p in latest[:2]] == ["Alice", "Bob"] and latest[0]["amount_cents"] == 2500

@@ -129,23 +129,38 @@ def _orders_of(where, limit: int, offset: int):
         ORDER BY page.position, page.stop, page.household_name, page.id""", where.querystring, limit, offset, True)
 
 
-def _window_orders(window, stop, at_stop: bool, limit: int, offset: int):
-    where = (Order.window == window) & (Order.status != "cancelled")
-    return _orders_of(where & (Order.stop == stop) if at_stop else where, limit, offset)
+def _window_orders(window, stops, limit: int, offset: int):
+    return _orders_of((Order.window == window) & (Order.status != "cancelled") & Order.stop.is_in(stops), limit, offset)
 
 
-_ORDERS = prepared(_window_orders, shaping=("at_stop",))
+_ORDERS = prepared(_window_orders)
 
 
-async def order_page(window_id: int, *, stop: int | None = None, q: str = "", limit: int, offset: int = 0
-                     ) -> list[dict]:
+def stops_of_page(stops: list[dict], limit: int, offset: int) -> tuple[list[int], int]:
+    """The stops a page of the orders covers, the list being in tour order (`stops` in that order, each
+    with its number of `orders`), and where the page starts in the first of them: the page then sorts
+    those stops' orders only, not the whole window's (a tenth of them for a tour of twenty stops)."""
+    covered: list[int] = []
+    start = first = 0
+    for stop in stops:
+        if stop["orders"] and start + stop["orders"] > offset and start < offset + limit:
+            first = first if covered else start
+            covered.append(stop["id"])
+        start += stop["orders"]
+    return covered, offset - first
+
+
+async def order_page(window_id: int, *, stops: list[dict], stop: int | None = None, q: str = "", limit: int,
+                     offset: int = 0) -> list[dict]:
     """A page of the window's orders in tour order, then by household name, each with its lines, total,
     its payments (oldest first), what was paid and is still due, whether it is an organisation's (its
-    kind) and whether it was collected: three queries."""
+    kind) and whether it was collected: three queries. `stops` are the window's, in tour order, with
+    their numbers of orders (`window_figures`)."""
     if q:  # a search's condition is built from its words: not prepared
         orders = await _orders_of(orders_where(window_id, stop=stop, q=q), limit, offset)
     else:
-        orders = await _ORDERS(window=window_id, stop=stop, at_stop=stop is not None, limit=limit, offset=offset)
+        covered, offset = stops_of_page([s for s in stops if stop is None or s["id"] == stop], limit, offset)
+        orders = await _ORDERS(window=window_id, stops=covered, limit=limit, offset=offset) if covered else []
     ids = [order["id"] for order in orders]
     lines, payments = await order_lines(ids), await payments_of(ids)
     for order in orders:

@@ -57,7 +57,8 @@ class PickingController(Controller):
             total = chosen_stop["orders"] if chosen_stop else figures["orders"]
         pages = pagination.pager(request, number, total, keep={"stop": stop, "q": q},
                                  path=f"/farm/windows/{window['id']}/picking")
-        orders = await order_page(window["id"], stop=stop, q=q, limit=pages.size, offset=pages.offset)
+        orders = await order_page(window["id"], stops=figures["stops"], stop=stop, q=q, limit=pages.size,
+                                  offset=pages.offset)
         sections = [{**s, "page_orders": [o for o in orders if o["stop"] == s["id"]]} for s in figures["stops"]]
         options = [(str(o["id"]), f"{o['household_name']} · {o['group_name']}") for o in orders]
         if chosen is not None and str(chosen["id"]) not in {value for value, _label in options}:

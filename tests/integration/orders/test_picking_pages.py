@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from amap.lib.pagination import PAGE_SIZE
-from amap.orders.figures import window_figures
+from amap.orders.figures import _orders_of, order_page, orders_where, stops_of_page, window_figures
 from amap.orders.picking import picking
 from amap.orders.tables import BulkBuyer, Order, OrderPayment
 from tests.integration.conftest import login, post_form
@@ -139,3 +139,27 @@ async def test_a_later_page_flags_its_organisations_collections_and_payments_in_
     listed_payments = re.search(r'data-testid="order-payments">(.*?)</ul>', second.text, re.S).group(1)
     assert listed_payments.count("Member 55 · 10 mai 2027") == 2  # both payments, under the form
     assert 'data-testid="order-payments"' not in first.text  # none for the first page's orders
+
+
+async def test_a_page_read_from_the_stops_it_covers_is_the_page_of_the_whole_window(world, big_window):
+    shop = big_window
+    stops = (await window_figures([shop.window]))[shop.window]["stops"]
+    assert [s["orders"] for s in stops] == [1, 60]
+    everything = [o["id"] for o in await _orders_of(orders_where(shop.window), 100, 0)]
+    for limit in (1, 7, 50):
+        for offset in range(0, 61, limit):
+            page = await order_page(shop.window, stops=stops, limit=limit, offset=offset)
+            assert [o["id"] for o in page] == everything[offset:offset + limit], (limit, offset)
+    tilleuls = shop.stops[world.tilleuls]
+    at_stop = await order_page(shop.window, stops=stops, stop=tilleuls, limit=50, offset=50)
+    assert [o["id"] for o in at_stop] == everything[51:]
+
+
+def test_the_stops_a_page_covers_and_where_it_starts_in_the_first():
+    stops = [{"id": 1, "orders": 3}, {"id": 2, "orders": 0}, {"id": 3, "orders": 5}, {"id": 4, "orders": 2}]
+    assert stops_of_page(stops, 2, 0) == ([1], 0)
+    assert stops_of_page(stops, 2, 2) == ([1, 3], 2)  # the empty stop between them reads nothing
+    assert stops_of_page(stops, 5, 3) == ([3], 0)
+    assert stops_of_page(stops, 5, 5) == ([3, 4], 2)
+    assert stops_of_page(stops, 50, 0) == ([1, 3, 4], 0)
+    assert stops_of_page(stops, 5, 10) == ([], 10)

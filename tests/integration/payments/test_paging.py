@@ -50,8 +50,9 @@ async def test_the_second_page_shows_the_next_subscriptions_and_the_figures_stay
         totals = plain(re.search(r'data-testid="payment-totals".*?</tfoot>', page.text, re.S).group(0))
         assert "26 962,00 €" in totals  # the whole list's total, not the page's
         assert "(60)" in page.text  # households overdue, in the whole offer
-    # The payment form offers the households of the rows on screen.
+    # The payment form offers the households of the rows on screen, and leads to the search for others.
     assert offered(first.text) == on_first and offered(second.text) == on_second
+    assert re.search(r'<a href="#q" data-testid="find-household">Chercher un foyer</a>', first.text)
 
 
 def offered(text: str) -> list[int]:

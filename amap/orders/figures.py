@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from piccolo.query.methods.select import Count, Sum
-
 from amap.accounts.search import household_matches
-from amap.distributions.sheet import collection_states
 from amap.lib.prepared import prepared
 from amap.orders.picking import order_lines
-from amap.orders.settlement import paid_by_order
-from amap.orders.tables import BulkBuyer, Order, OrderLine, OrderPayment, WindowProduct, WindowStop
+from amap.orders.settlement import payments_of
+from amap.orders.tables import Order, WindowProduct, WindowStop
 
 
 def _stop_columns() -> list:
@@ -40,28 +37,39 @@ _PRODUCTS = prepared(lambda windows: WindowProduct.select(
     WindowProduct.id, WindowProduct.window, WindowProduct.price_cents, WindowProduct.stock,
     WindowProduct.reserved, WindowProduct.product.name.as_alias("name"), WindowProduct.product.unit.as_alias("unit"),
 ).where(WindowProduct.window.is_in(windows)))
-_LINE_SUMS = prepared(lambda windows: OrderLine.select(
-    OrderLine.order.stop.as_alias("stop"), OrderLine.window_product,
-    Sum(OrderLine.quantity, alias="quantity"), Sum(OrderLine.total_cents, alias="total_cents"),
-).where(OrderLine.order.window.is_in(windows) & (OrderLine.order.status != "cancelled") & (OrderLine.quantity > 0)
-        ).group_by(OrderLine.order.stop, OrderLine.window_product))
-_ORDER_COUNTS = prepared(lambda windows: Order.select(Order.stop, Count(Order.id, alias="count")).where(
-    Order.window.is_in(windows) & (Order.status != "cancelled")).group_by(Order.stop))
-_PAID = prepared(lambda windows: OrderPayment.select(
-    OrderPayment.order.stop.as_alias("stop"), Sum(OrderPayment.amount_cents, alias="paid_cents"),
-).where(OrderPayment.order.window.is_in(windows) & (OrderPayment.order.status != "cancelled")).group_by(
-    OrderPayment.order.stop))
+def _stop_sums(windows):
+    """Per stop of the windows, in one statement: the lines' sums by product (`line`), the number of
+    orders (`orders`, in `quantity`) and what was paid (`paid`, in `total_cents`); orders not cancelled."""
+    in_windows = Order.window.is_in(windows).querystring
+    return Order.raw("""
+        SELECT 'line' AS kind, order_placed.stop, order_line.window_product, SUM(order_line.quantity) AS quantity,
+          SUM(order_line.total_cents) AS total_cents
+        FROM order_line JOIN order_placed ON order_placed.id = order_line."order"
+        WHERE {} AND order_placed.status != 'cancelled' AND order_line.quantity > 0
+        GROUP BY order_placed.stop, order_line.window_product
+        UNION ALL
+        SELECT 'orders', order_placed.stop, NULL, COUNT(*), NULL FROM order_placed
+        WHERE {} AND order_placed.status != 'cancelled' GROUP BY order_placed.stop
+        UNION ALL
+        SELECT 'paid', order_placed.stop, NULL, NULL, SUM(order_payment.amount_cents)
+        FROM order_payment JOIN order_placed ON order_placed.id = order_payment."order"
+        WHERE {} AND order_placed.status != 'cancelled' GROUP BY order_placed.stop""",
+                     in_windows, in_windows, in_windows)
+
+
+_STOP_SUMS = prepared(_stop_sums)
 
 
 async def window_figures(window_ids: list[int]) -> dict[int, dict]:
     """Each window's stops in tour order (with their number of orders, totals, paid and product totals),
-    its products (ordered, stock, total), its number of orders, total and paid: five queries in all."""
+    its products (ordered, stock, total), its number of orders, total and paid: three queries in all."""
     ids = sorted(set(window_ids)) or [-1]
     stops = await _STOPS(windows=ids)
     products = await _PRODUCTS(windows=ids)
-    lines = await _LINE_SUMS(windows=ids)
-    orders = {row["stop"]: row["count"] for row in await _ORDER_COUNTS(windows=ids)}
-    paid = {row["stop"]: row["paid_cents"] for row in await _PAID(windows=ids)}
+    sums = await _STOP_SUMS(windows=ids)
+    lines = [row for row in sums if row["kind"] == "line"]
+    orders = {row["stop"]: row["quantity"] for row in sums if row["kind"] == "orders"}
+    paid = {row["stop"]: row["total_cents"] for row in sums if row["kind"] == "paid"}
     product_of = {product["id"]: product for product in products}
     per_stop: dict[int, list[dict]] = defaultdict(list)
     for line in lines:
@@ -101,42 +109,66 @@ def orders_where(window_id: int, *, stop: int | None = None, q: str = ""):
 
 
 def _orders_of(where, limit: int, offset: int):
-    return Order.select(
-        Order.id, Order.stop, Order.household, Order.household.name.as_alias("household_name"), Order.status,
-        Order.placed_at, Order.stop.distribution.as_alias("distribution"),
-        Order.stop.group.name.as_alias("group_name"),
-    ).where(where).order_by(Order.stop.position).order_by(Order.stop).order_by(
-        Order.household.name).order_by(Order.id).limit(limit).offset(offset)
+    """A page of the orders `where` picks, in tour order then by household name. The kind of an
+    organisation and the household's latest event on the stop's sign-off sheet (the one that counts:
+    amap.distributions.sheet.collection_states) are read for the page's rows only, in the same query."""
+    return Order.raw("""
+        SELECT page.*, bulk_buyer.kind AS bulk_kind,
+          (SELECT collection_event.action FROM collection_event
+           WHERE collection_event.distribution = page.distribution AND collection_event.household = page.household
+           ORDER BY collection_event.id DESC LIMIT 1) AS sheet_action
+        FROM (SELECT order_placed.id, order_placed.stop, order_placed.household, household.name AS household_name,
+            order_placed.status, order_window_stop.distribution, order_window_stop.position,
+            amap_group.name AS group_name
+          FROM order_placed LEFT JOIN household ON household.id = order_placed.household
+            LEFT JOIN order_window_stop ON order_window_stop.id = order_placed.stop
+            LEFT JOIN amap_group ON amap_group.id = order_window_stop."group"
+          WHERE {} ORDER BY order_window_stop.position, order_placed.stop, household.name, order_placed.id
+          LIMIT {} OFFSET {}) page
+          LEFT JOIN bulk_buyer ON bulk_buyer.household = page.household AND bulk_buyer.active = {}
+        ORDER BY page.position, page.stop, page.household_name, page.id""", where.querystring, limit, offset, True)
 
 
-def _window_orders(window, stop, at_stop: bool, limit: int, offset: int):
-    where = (Order.window == window) & (Order.status != "cancelled")
-    return _orders_of(where & (Order.stop == stop) if at_stop else where, limit, offset)
+def _window_orders(window, stops, limit: int, offset: int):
+    return _orders_of((Order.window == window) & (Order.status != "cancelled") & Order.stop.is_in(stops), limit, offset)
 
 
-_ORDERS = prepared(_window_orders, shaping=("at_stop", "limit", "offset"))
-_BULK = prepared(lambda households: BulkBuyer.select(BulkBuyer.household, BulkBuyer.kind).where(
-    BulkBuyer.household.is_in(households) & (BulkBuyer.active == True)))  # noqa: E712
+_ORDERS = prepared(_window_orders)
 
 
-async def order_page(window_id: int, *, stop: int | None = None, q: str = "", limit: int, offset: int = 0
-                     ) -> list[dict]:
+def stops_of_page(stops: list[dict], limit: int, offset: int) -> tuple[list[int], int]:
+    """The stops a page of the orders covers, the list being in tour order (`stops` in that order, each
+    with its number of `orders`), and where the page starts in the first of them: the page then sorts
+    those stops' orders only, not the whole window's (a tenth of them for a tour of twenty stops)."""
+    covered: list[int] = []
+    start = first = 0
+    for stop in stops:
+        if stop["orders"] and start + stop["orders"] > offset and start < offset + limit:
+            first = first if covered else start
+            covered.append(stop["id"])
+        start += stop["orders"]
+    return covered, offset - first
+
+
+async def order_page(window_id: int, *, stops: list[dict], stop: int | None = None, q: str = "", limit: int,
+                     offset: int = 0) -> list[dict]:
     """A page of the window's orders in tour order, then by household name, each with its lines, total,
-    what was paid and is still due, whether it is an organisation's and whether it was collected."""
+    its payments (oldest first), what was paid and is still due, whether it is an organisation's (its
+    kind) and whether it was collected: three queries. `stops` are the window's, in tour order, with
+    their numbers of orders (`window_figures`)."""
     if q:  # a search's condition is built from its words: not prepared
         orders = await _orders_of(orders_where(window_id, stop=stop, q=q), limit, offset)
     else:
-        orders = await _ORDERS(window=window_id, stop=stop, at_stop=stop is not None, limit=limit, offset=offset)
+        covered, offset = stops_of_page([s for s in stops if stop is None or s["id"] == stop], limit, offset)
+        orders = await _ORDERS(window=window_id, stops=covered, limit=limit, offset=offset) if covered else []
     ids = [order["id"] for order in orders]
-    lines, paid = await order_lines(ids), await paid_by_order(ids)
-    bulk = {row["household"]: row["kind"] for row in await _BULK(households=[o["household"] for o in orders] or [-1])}
-    # Collected when the sign-off sheet of the stop's distribution ticks the household.
-    states = await collection_states(sorted({o["distribution"] for o in orders if o["distribution"]}))
+    lines, payments = await order_lines(ids), await payments_of(ids)
     for order in orders:
-        order["collected"] = states.get((order["distribution"], order["household"])) == "collected"
+        # Collected when the sign-off sheet of the stop's distribution ticks the household.
+        order["collected"] = order.pop("sheet_action") == "collected"
         order["lines"] = lines.get(order["id"], [])
         order["total_cents"] = sum(line["total_cents"] for line in order["lines"])
-        order["paid_cents"] = paid.get(order["id"], 0)
+        order["payments"] = payments.get(order["id"], [])
+        order["paid_cents"] = sum(payment["amount_cents"] for payment in order["payments"])
         order["due_cents"] = order["total_cents"] - order["paid_cents"]
-        order["bulk_kind"] = bulk.get(order["household"])
     return orders

@@ -22,7 +22,7 @@ from amap.orders import windows
 from amap.orders.catalog import euros_text
 from amap.orders.figures import order_page, orders_where, window_figures
 from amap.orders.picking import BULK_KINDS, order_lines
-from amap.orders.settlement import METHOD_NAMES, paid_by_order, payments_of, read_payment, record_payment
+from amap.orders.settlement import METHOD_NAMES, paid_by_order, read_payment, record_payment
 from amap.orders.tables import Order
 from amap.orders.tours import day_tour
 
@@ -44,11 +44,10 @@ class PickingController(Controller):
     path = "/farm/windows/{window_id:int}"
     guards = [requires_farmer]
 
-    async def _render(self, request: Request, window: dict, form: Form, *, stop: int | None = None, q: str = "",
-                      number: int = 1, chosen: dict | None = None, status_code: int = 200) -> Template:
+    async def _render(self, request: Request, window: dict, timezone: str, form: Form, *, stop: int | None = None,
+                      q: str = "", number: int = 1, chosen: dict | None = None, status_code: int = 200) -> Template:
         """The stops' figures (the whole window), then a page of the orders (all stops or one, searched),
         grouped by stop in tour order; the payment form offers the orders on the page."""
-        timezone = await windows.farm_timezone(window["farm"])
         figures = (await window_figures([window["id"]]))[window["id"]]
         chosen_stop = next((s for s in figures["stops"] if s["id"] == stop), None)
         ensure(stop is None or chosen_stop is not None)
@@ -58,7 +57,8 @@ class PickingController(Controller):
             total = chosen_stop["orders"] if chosen_stop else figures["orders"]
         pages = pagination.pager(request, number, total, keep={"stop": stop, "q": q},
                                  path=f"/farm/windows/{window['id']}/picking")
-        orders = await order_page(window["id"], stop=stop, q=q, limit=pages.size, offset=pages.offset)
+        orders = await order_page(window["id"], stops=figures["stops"], stop=stop, q=q, limit=pages.size,
+                                  offset=pages.offset)
         sections = [{**s, "page_orders": [o for o in orders if o["stop"] == s["id"]]} for s in figures["stops"]]
         options = [(str(o["id"]), f"{o['household_name']} · {o['group_name']}") for o in orders]
         if chosen is not None and str(chosen["id"]) not in {value for value, _label in options}:
@@ -69,7 +69,7 @@ class PickingController(Controller):
             chosen_stop=chosen_stop, q=q, pager=pages, timezone=timezone, state=windows.state(window, utcnow()),
             bulk_kinds=BULK_KINDS, method_names=METHOD_NAMES,
             methods=[(key, str(label)) for key, label in METHOD_NAMES.items()],
-            payments=await payments_of([order["id"] for order in orders]), order_options=options,
+            payments={order["id"]: order["payments"] for order in orders if order["payments"]}, order_options=options,
             form=form, today=local_today(timezone))
 
     @get("/picking", name="farm_window_picking")
@@ -86,7 +86,8 @@ class PickingController(Controller):
         if chosen is not None:
             # Prefilled with what the order still owes: the usual payment at pickup is exactly that.
             values |= {"order": str(order), "amount": euros_text(max(chosen["due_cents"], 0))}
-        return await self._render(request, window, Form(values), stop=stop, q=q, number=number, chosen=chosen)
+        return await self._render(request, window, timezone, Form(values), stop=stop, q=q, number=number,
+                                  chosen=chosen)
 
     @post("/payments")
     async def pay(self, request: Request, window_id: FromPath[int]) -> Template | Redirect:
@@ -99,7 +100,7 @@ class PickingController(Controller):
             form.error("order", _("Choose the order that is paid."))
         payment = read_payment(form, local_today(timezone))
         if not form.ok:
-            return await self._render(request, window, form, chosen=chosen, status_code=400)
+            return await self._render(request, window, timezone, form, chosen=chosen, status_code=400)
         await record_payment(int(order), payment, by_user=current(request).id, now=utcnow(), timezone=timezone)
         notice(request, _("The payment is recorded."))
         return see_other(f"/farm/windows/{window_id}/picking#order-{order}")

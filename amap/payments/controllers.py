@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from amap.accounts.search import household_matches
-from amap.contracts.access import managed_offer
+from amap.contracts.access import can_manage_offer
 from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.tables import Offer, Subscription
 from amap.exports.sheet import Sheet
@@ -28,6 +28,7 @@ from amap.payments import exports, listing, services
 from amap.payments.tables import Remittance
 
 MAX_AMOUNT_CENTS = 10_000_000  # 100,000 euros: anything above is a typing slip
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: anything above names nothing
 HISTORY_LENGTH = 20
 CHEQUES_LISTED = 50  # the oldest cheques with the committee; all of them go with "hand over all"
 TEMPLATE = "payments/offer.html"
@@ -58,9 +59,11 @@ _MANAGED = prepared(lambda offer: Offer.select(
 
 
 async def managed(request: Request, offer_id: int) -> dict:
-    """The offer with its farm's and group's names and the group's timezone; 404 unless managed."""
-    await managed_offer(current(request), offer_id)
-    return await _MANAGED(offer=offer_id)
+    """The offer with its farm's and group's names and the group's timezone; 404 unless managed
+    (read once: `managed_offer()` would read the offer a first time to check)."""
+    offer = await _MANAGED(offer=offer_id)
+    ensure(offer is not None and await can_manage_offer(current(request), offer))
+    return offer
 
 
 async def offer_download(request: Request, offer: dict, kind: str, sheet: Sheet) -> Response[bytes]:
@@ -69,10 +72,16 @@ async def offer_download(request: Request, offer: dict, kind: str, sheet: Sheet)
     return await download(sheet, extension, filename(offer["name"], kind, extension))
 
 
+def chosen_id(form: Form) -> int | None:
+    """The subscription the form names, if its value can be an id at all."""
+    value = form.get("subscription")
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
 def read_payment(form: Form, subscription_ids: set[int], today: date) -> dict:
     """The payment as typed, checked field by field in the order of the form."""
-    subscription = form.get("subscription")
-    if not (subscription.isdigit() and int(subscription) in subscription_ids):
+    subscription = chosen_id(form)
+    if subscription not in subscription_ids:
         form.error("subscription", _("Choose the household that paid."))
     amount = form.correction_amount("amount", maximum_cents=MAX_AMOUNT_CENTS)
     method = form.choice("method", services.METHODS)
@@ -90,7 +99,7 @@ def read_payment(form: Form, subscription_ids: set[int], today: date) -> dict:
     note = form.text("note", required=False, max_length=500)
     if amount is not None and amount < 0 and not note:
         form.error("note", _("A negative amount corrects an earlier payment: say why in the note."))
-    return {"subscription_id": int(subscription) if subscription.isdigit() else 0, "amount_cents": amount,
+    return {"subscription_id": subscription or 0, "amount_cents": amount,
             "method": method, "cheque_number": cheque_number, "bank": bank, "received_on": received_on,
             "note": note}
 
@@ -111,9 +120,12 @@ class OfferPaymentsController(Controller):
 
     async def _context(self, request: Request, offer: dict, today: date, *, q: str = "", overdue: bool = False,
                        number: int = 1, form: Form | None = None, focus: str | None = None,
-                       rows_shown: list[int] | None = None) -> dict:
+                       rows_shown: list[int] | None = None, chosen: dict | None = None) -> dict:
         """Everything the page shows; every fragment is rendered from the same context. The table
-        shows one page of the search; the figures above it are the whole offer's, its totals the search's."""
+        shows one page of the search; the figures above it are the whole offer's, its totals the search's.
+        The payment form offers the households of the rows on screen, and the one it names (`chosen`,
+        else read) when that one is not among them: a row's "record" link, or a search, reaches any other."""
+        form = form or fresh_form(today)
         condition = searched(offer["id"], q)
         if rows_shown is not None:
             rows = await listing.subscription_rows(listing.offer_subscriptions(offer["id"]) & Subscription.id.is_in(
@@ -123,17 +135,25 @@ class OfferPaymentsController(Controller):
             rows, found = await listing.subscription_page(condition, today, overdue=overdue, limit=pagination.PAGE_SIZE,
                                                           offset=pagination.page_offset(number))
         whole = await listing.summary(listing.offer_subscriptions(offer["id"]), today) if q or overdue else found
+        choices = list(rows)
+        wanted = chosen_id(form)
+        if wanted is not None and wanted not in {row["id"] for row in rows}:
+            if chosen is None or chosen["id"] != wanted:
+                chosen = await services.subscription_choice(offer["id"], wanted)
+            if chosen is not None:
+                choices.insert(0, chosen)
         pages = pagination.pager(request, number, found.count, keep={"q": q, "overdue": overdue},
                                  path=f"/offers/{offer['id']}/payments")
+        methods = [(key, str(label)) for key, label in services.METHOD_NAMES.items()]  # translated once
         return {
             "offer": offer, "today": today, "q": q, "overdue": overdue, "oob": False, "status_message": "",
-            "rows": rows, "pager": pages, "choices": await services.subscription_choices(offer["id"]),
+            "rows": rows, "pager": pages, "choices": choices, "choices_oob": False,
             "figures": whole.totals, "shown_totals": found.totals, "overdue_count": whole.overdue_count,
-            "form": form or fresh_form(today), "focus": focus,
+            "form": form, "focus": focus,
             "cheques_held": await services.unremitted_summary(offer["id"]),
             "history": await services.payments_of(offer["id"], limit=HISTORY_LENGTH),
-            "methods": [(key, str(label)) for key, label in services.METHOD_NAMES.items()],
-            "method_names": services.METHOD_NAMES, "tiers": TIER_LABELS,
+            "methods": methods, "method_names": dict(methods),
+            "tiers": {key: str(label) for key, label in TIER_LABELS.items()},
         }
 
     @get("/payments", name="offer_payments")
@@ -147,9 +167,11 @@ class OfferPaymentsController(Controller):
                                       number=pagination.page_number(page_number),
                                       form=fresh_form(today, subscription=subscription),
                                       focus="amount" if subscription else None)
-        # The row's "record" link asks for the form only; the search box and the pages for the table only.
+        # The row's "record" link asks for the form only; the search box and the pages for the table only,
+        # and the form's households then follow the rows on screen.
         target = request.headers.get("hx-target")
         block = {"payment-form": "payment_form", "subscription-table": "subscription_table"}.get(target or "")
+        context["choices_oob"] = block == "subscription_table" and wants_fragment(request)
         return page(request, TEMPLATE, block=block, **context)
 
     @post("/payments")
@@ -160,29 +182,33 @@ class OfferPaymentsController(Controller):
         # The search and page in force (htmx includes them), so the rows on screen stay the same.
         q, overdue = pagination.search_term(form.get("q")), form.get("overdue") == "1"
         number = pagination.page_number(form.get("page") or "1")
-        choices = {row["id"]: row for row in await services.subscription_choices(offer_id)}
-        payment = read_payment(form, set(choices), today)
+        wanted = chosen_id(form)
+        chosen = await services.subscription_choice(offer_id, wanted) if wanted is not None else None
+        payment = read_payment(form, {chosen["id"]} if chosen else set(), today)
         if form.ok and payment["method"] == "cheque" and payment["amount_cents"] > 0 and await services.cheque_recorded(
                 payment["subscription_id"], payment["cheque_number"], payment["bank"]):
             form.error("cheque_number", _("This cheque is already recorded for this household."))
+        on_screen = []
+        if wants_fragment(request):
+            # The rows on screen stay the same ones (a row leaving the overdue list under the
+            # treasurer's eyes would be confusing); the changed row and the totals are refreshed,
+            # and the form offers the households of these rows again.
+            condition, size = searched(offer_id, q), pagination.PAGE_SIZE
+            on_screen = [row["id"] for row in await listing.subscription_rows(
+                condition, today, overdue=overdue, limit=size, offset=(number - 1) * size)]
         if not form.ok:
             focus = next(iter(form.errors))
             if wants_fragment(request):
                 # 200: htmx 2 does not swap 4xx answers; the form comes back with its messages.
-                context = await self._context(request, offer, today, form=form, focus=focus, rows_shown=[])
+                context = await self._context(request, offer, today, q=q, overdue=overdue, form=form, focus=focus,
+                                              rows_shown=on_screen, chosen=chosen)
                 return HTMXBlockTemplate(template_name=TEMPLATE, block_names=["payment_form", "status"],
                                          context={**context, "oob": True}, headers={"Vary": "HX-Request"})
-            context = await self._context(request, offer, today, q=q, overdue=overdue, form=form, focus=focus)
+            context = await self._context(request, offer, today, q=q, overdue=overdue, form=form, focus=focus,
+                                          chosen=chosen)
             return page(request, TEMPLATE, status_code=400, **context)
-        on_screen = []
-        if wants_fragment(request):
-            # The rows on screen stay the same ones (a row leaving the overdue list under the
-            # treasurer's eyes would be confusing); the changed row and the totals are refreshed.
-            condition, size = searched(offer_id, q), pagination.PAGE_SIZE
-            on_screen = [row["id"] for row in await listing.subscription_rows(
-                condition, today, overdue=overdue, limit=size, offset=(number - 1) * size)]
         await services.record_payment(**payment, recorded_by=current(request).id)
-        household = choices[payment["subscription_id"]]["household_name"]
+        household = chosen["household_name"]
         message = _("Payment recorded: %(amount)s from %(household)s.",
                     amount=format_cents(payment["amount_cents"], get_language()), household=household)
         if not wants_fragment(request):

@@ -21,24 +21,32 @@ from amap.payments.services import LISTED, Balance, Totals
 
 Condition = Where | And | Or
 
-# Each listed subscription with its balance, as a CTE named `balance`; {} = today, then the condition.
-# `listed` is MATERIALIZED: inlined, PostgreSQL would run its three sums again for every later use
-# of their columns (17 subqueries a row instead of 3: the group's balances took 12 ms, now 3).
+# Each listed subscription with its balance, as a CTE named `balance`; {} = the condition, then today.
+# What leaves give back is summed once for all the listed subscriptions: the amendment table is small,
+# so PostgreSQL scanned all of it again for each subscription (a third of the query's time). The
+# installments and payments stay one index lookup per subscription: summed for the whole list at once,
+# PostgreSQL reads the two tables end to end (on a group's 509 subscriptions, 7.2 ms instead of 3.8).
+# `listed` is MATERIALIZED: inlined, PostgreSQL would run its two sums again for every later use of
+# their columns.
 BALANCES = """
 WITH listed AS MATERIALIZED (
   SELECT subscription.id, subscription.offer, subscription.household, subscription.co_household,
     subscription.offer_share, subscription.tier, subscription.quantity, subscription.status, subscription.ended_on,
     subscription.total_cents,
-    COALESCE((SELECT SUM(amendment.refund_cents) FROM amendment WHERE amendment.subscription = subscription.id
-              AND amendment.kind = 'leave' AND amendment.status = 'approved'), 0) AS refund_cents,
     COALESCE((SELECT SUM(installment.amount_cents) FROM installment
               WHERE installment.subscription = subscription.id AND installment.due_on < {}), 0) AS scheduled_cents,
     COALESCE((SELECT SUM(payment.amount_cents) FROM payment WHERE payment.subscription = subscription.id), 0)
       AS received_cents
   FROM subscription WHERE {}
+), refunded AS (
+  SELECT amendment.subscription, SUM(amendment.refund_cents) AS refund_cents FROM amendment
+  WHERE amendment.subscription IN (SELECT id FROM listed) AND amendment.kind = 'leave' AND amendment.status = 'approved'
+  GROUP BY amendment.subscription
 ), owed AS (
-  SELECT listed.*, CASE WHEN total_cents > refund_cents THEN total_cents - refund_cents ELSE 0 END AS expected_cents
-  FROM listed
+  SELECT listed.*, COALESCE(refunded.refund_cents, 0) AS refund_cents,
+    CASE WHEN total_cents > COALESCE(refunded.refund_cents, 0) THEN total_cents - COALESCE(refunded.refund_cents, 0)
+      ELSE 0 END AS expected_cents
+  FROM listed LEFT JOIN refunded ON refunded.subscription = listed.id
 ), due AS (
   SELECT owed.*, CASE WHEN scheduled_cents < expected_cents THEN scheduled_cents ELSE expected_cents END AS due_cents
   FROM owed
@@ -134,17 +142,20 @@ async def subscription_rows(condition: Condition, today: date, *, overdue: bool 
     """The subscriptions by household name, each with its balance; one page of them when `limit` is given
     (with `totals`, each row also carries the whole list's: `subscription_page`)."""
     paging = QueryString("LIMIT {} OFFSET {}", limit, offset) if limit is not None else QueryString("")
+    # The page is chosen by household name first; its other names are joined to its rows only.
     rows = await _run("""
-        SELECT balance.id, balance.household, balance.tier, balance.quantity, balance.status, balance.ended_on,
-          balance.expected_cents, balance.due_cents, balance.received_cents, household.name AS household_name,
-          co.name AS co_household_name, share_type.name AS share_name, offer.nature AS nature,
-          offer.name AS offer_name, offer.id AS offer_id {}
-        FROM balance JOIN household ON household.id = balance.household
-          LEFT JOIN household co ON co.id = balance.co_household
-          JOIN offer_share ON offer_share.id = balance.offer_share
+        SELECT page.*, co.name AS co_household_name, share_type.name AS share_name, offer.nature AS nature,
+          offer.name AS offer_name, offer.id AS offer_id
+        FROM (SELECT balance.id, balance.household, balance.co_household, balance.offer_share, balance.offer,
+            balance.tier, balance.quantity, balance.status, balance.ended_on, balance.expected_cents,
+            balance.due_cents, balance.received_cents, household.name AS household_name {}
+          FROM balance JOIN household ON household.id = balance.household
+          WHERE {} ORDER BY household.name, balance.id {}) page
+          LEFT JOIN household co ON co.id = page.co_household
+          JOIN offer_share ON offer_share.id = page.offer_share
           JOIN share_type ON share_type.id = offer_share.share_type
-          JOIN offer ON offer.id = balance.offer
-        WHERE {} ORDER BY household.name, balance.id {}""", condition, today,
+          JOIN offer ON offer.id = page.offer
+        ORDER BY page.household_name, page.id""", condition, today,
                       QueryString(_LIST_TOTALS if totals else ""), _overdue_only(overdue), paging)
     for row in rows:
         row["balance"] = _balance(row)

@@ -166,12 +166,12 @@ async def subscription_rows(offer_id: int, today: date, subscription_ids: list[i
 
 # The payments page reads these on every view (and after every payment recorded with htmx):
 # their SQL is written once (amap.lib.prepared).
-_CHOICES = prepared(lambda offer: Subscription.select(
+_CHOICE = prepared(lambda offer, subscription: Subscription.select(
     Subscription.id, Subscription.household.name.as_alias("household_name"),
     Subscription.co_household.name.as_alias("co_household_name"),
     Subscription.offer_share.share_type.name.as_alias("share_name"),
-).where((Subscription.offer == offer) & Subscription.status.is_in(list(LISTED))
-        & Subscription.first_delivery_on.is_not_null()).order_by(Subscription.household.name).order_by(Subscription.id))
+).where((Subscription.id == subscription) & (Subscription.offer == offer) & Subscription.status.is_in(list(LISTED))
+        & Subscription.first_delivery_on.is_not_null()).first())
 
 
 def _unremitted(offer_id):
@@ -189,23 +189,39 @@ _UNREMITTED = prepared(lambda offer, limit: _limited(Payment.select(
 ).where(_unremitted(offer)).order_by(Payment.received_on).order_by(Payment.id), limit), shaping=("limit",))
 _UNREMITTED_SUMMARY = prepared(lambda offer: Payment.select(
     Count(Payment.id, alias="count"), Sum(Payment.amount_cents, alias="total_cents")).where(_unremitted(offer)).first())
-_PAYMENTS = prepared(lambda offer, limit: _limited(Payment.select(
-    Payment.id, Payment.subscription, Payment.subscription.household.name.as_alias("household_name"),
-    Payment.subscription.offer_share.share_type.name.as_alias("share_name"), Payment.amount_cents,
-    Payment.method, Payment.cheque_number, Payment.bank, Payment.received_on, Payment.note,
-    Payment.remittance, Payment.remittance.handed_over_on.as_alias("handed_over_on"),
-    Payment.recorded_by.name.as_alias("recorded_by_name"), Payment.recorded_at,
-).where(Payment.subscription.offer == offer).order_by(Payment.recorded_at, ascending=False).order_by(
-    Payment.id, ascending=False), limit), shaping=("limit",))
+
+
+def _latest_first(query):
+    return query.order_by(Payment.recorded_at, ascending=False).order_by(Payment.id, ascending=False)
+
+
+def _payments(offer, limit: int | None):
+    query = _latest_first(Payment.select(
+        Payment.id, Payment.subscription, Payment.subscription.household.name.as_alias("household_name"),
+        Payment.subscription.offer_share.share_type.name.as_alias("share_name"), Payment.amount_cents,
+        Payment.method, Payment.cheque_number, Payment.bank, Payment.received_on, Payment.note,
+        Payment.remittance, Payment.remittance.handed_over_on.as_alias("handed_over_on"),
+        Payment.recorded_by.name.as_alias("recorded_by_name"), Payment.recorded_at))
+    of_offer = Payment.subscription.offer == offer
+    if limit is None:
+        return query.where(of_offer)
+    # The latest payments are chosen first; names are joined to those rows only, not to every payment
+    # of the offer before the sort (PostgreSQL, 238 subscriptions: 1.4 ms -> 0.7 ms).
+    latest = _latest_first(Payment.select(Payment.id).where(of_offer)).limit(limit)
+    return query.where(Payment.id.is_in(latest)).limit(limit)
+
+
+_PAYMENTS = prepared(_payments, shaping=("limit",))
 _REMITTANCES = prepared(lambda offer: Remittance.select(
     Remittance.id, Remittance.handed_over_on, Remittance.created_by.name.as_alias("created_by_name"),
 ).where(Remittance.offer == offer).order_by(Remittance.handed_over_on, ascending=False).order_by(
     Remittance.id, ascending=False))
 
 
-async def subscription_choices(offer_id: int) -> list[dict]:
-    """The offer's subscriptions a payment may be recorded for, by household name: the payment form's choices."""
-    return await _CHOICES(offer=offer_id)
+async def subscription_choice(offer_id: int, subscription_id: int) -> dict | None:
+    """One of the offer's subscriptions a payment may be recorded for (those its payments page lists), with
+    its households' and share's names; None for any other id."""
+    return await _CHOICE(offer=offer_id, subscription=subscription_id)
 
 
 async def unremitted_cheques(offer_id: int, *, limit: int | None = None) -> list[dict]:

@@ -9,13 +9,14 @@ import pytest
 import time_machine
 
 from amap.lib.pagination import PAGE_SIZE
-from amap.orders.figures import window_figures
+from amap.orders.figures import _orders_of, order_page, orders_where, stops_of_page, window_figures
 from amap.orders.picking import picking
-from amap.orders.tables import OrderPayment
+from amap.orders.tables import BulkBuyer, Order, OrderPayment
 from tests.integration.conftest import login, post_form
 from tests.integration.households import add_household
 from tests.integration.orders.producer_world import AFTER, add_order, add_shop
 from tests.integration.orders.test_picking import orders  # noqa: F401 - the fixture
+from tests.queries import counted_queries
 
 
 def listed(text: str) -> list[int]:
@@ -102,3 +103,63 @@ async def test_the_payment_form_offers_the_orders_listed_and_the_one_followed(cl
     assert first.text.count("<option value=") < 70  # the page's orders, not the window's 61 plus every method
     assert paid.status_code == 303
     assert refused.status_code == 400 and 'href="#order"' in refused.text
+
+
+async def test_a_later_page_flags_its_organisations_collections_and_payments_in_a_fixed_number_of_queries(
+        client, world, big_window):
+    from amap.distributions.sheet import record
+
+    shop = big_window
+    order_of = {row["household"]: row["id"] for row in await Order.select(Order.id, Order.household).where(
+        Order.window == shop.window)}
+    kitchen, closed, ticked, unticked = (world.households[f"member{n}"] for n in ("55", "56", "54", "53"))
+    await BulkBuyer.insert(BulkBuyer(household=kitchen, kind="kitchen"),
+                           BulkBuyer(household=closed, kind="restaurant", active=False))
+    day = shop.distributions[world.tilleuls]
+    await record(day, ticked, "collected", "tick-1", world.users["carol"])
+    await record(day, unticked, "collected", "tick-2", world.users["carol"])
+    await record(day, unticked, "undone", "tick-3", world.users["carol"])  # the latest event counts
+    await OrderPayment.insert(OrderPayment(order=order_of[kitchen], amount_cents=500, method="cash", received_on=AFTER),
+                              OrderPayment(order=order_of[kitchen], amount_cents=400, method="cheque",
+                                           received_on=AFTER))
+    with time_machine.travel(AFTER, tick=False):
+        await login(client, "dan@example.org")
+        with counted_queries() as first_queries:
+            first = await client.get(f"/farm/windows/{shop.window}/picking")
+        with counted_queries() as second_queries:
+            second = await client.get(f"/farm/windows/{shop.window}/picking?page=2")
+    assert first_queries[0] == second_queries[0] <= 10
+    row = {household: re.search(rf'data-testid="picking-order-{order_of[household]}".*?</tr>', second.text, re.S)
+           for household in (kitchen, closed, ticked, unticked)}
+    assert all(row.values()) and listed(second.text)[0] not in listed(first.text)
+    assert 'data-testid="bulk-buyer"' in row[kitchen].group(0) and "bulk-buyer" not in row[closed].group(0)
+    assert 'data-testid="collected"' in row[ticked].group(0) and "collected" not in row[unticked].group(0)
+    due = re.search(r'data-testid="due">(.*?)</td>', row[kitchen].group(0), re.S).group(1)
+    assert due.startswith('<span class="badge badge-active">payé</span>')  # 9,00 paid in two
+    listed_payments = re.search(r'data-testid="order-payments">(.*?)</ul>', second.text, re.S).group(1)
+    assert listed_payments.count("Member 55 · 10 mai 2027") == 2  # both payments, under the form
+    assert 'data-testid="order-payments"' not in first.text  # none for the first page's orders
+
+
+async def test_a_page_read_from_the_stops_it_covers_is_the_page_of_the_whole_window(world, big_window):
+    shop = big_window
+    stops = (await window_figures([shop.window]))[shop.window]["stops"]
+    assert [s["orders"] for s in stops] == [1, 60]
+    everything = [o["id"] for o in await _orders_of(orders_where(shop.window), 100, 0)]
+    for limit in (1, 7, 50):
+        for offset in range(0, 61, limit):
+            page = await order_page(shop.window, stops=stops, limit=limit, offset=offset)
+            assert [o["id"] for o in page] == everything[offset:offset + limit], (limit, offset)
+    tilleuls = shop.stops[world.tilleuls]
+    at_stop = await order_page(shop.window, stops=stops, stop=tilleuls, limit=50, offset=50)
+    assert [o["id"] for o in at_stop] == everything[51:]
+
+
+def test_the_stops_a_page_covers_and_where_it_starts_in_the_first():
+    stops = [{"id": 1, "orders": 3}, {"id": 2, "orders": 0}, {"id": 3, "orders": 5}, {"id": 4, "orders": 2}]
+    assert stops_of_page(stops, 2, 0) == ([1], 0)
+    assert stops_of_page(stops, 2, 2) == ([1, 3], 2)  # the empty stop between them reads nothing
+    assert stops_of_page(stops, 5, 3) == ([3], 0)
+    assert stops_of_page(stops, 5, 5) == ([3, 4], 2)
+    assert stops_of_page(stops, 50, 0) == ([1, 3, 4], 0)
+    assert stops_of_page(stops, 5, 10) == ([], 10)

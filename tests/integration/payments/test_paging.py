@@ -50,8 +50,61 @@ async def test_the_second_page_shows_the_next_subscriptions_and_the_figures_stay
         totals = plain(re.search(r'data-testid="payment-totals".*?</tfoot>', page.text, re.S).group(0))
         assert "26 962,00 €" in totals  # the whole list's total, not the page's
         assert "(60)" in page.text  # households overdue, in the whole offer
-    # The payment form still offers every household.
-    assert first.text.count('<option value="') - first.text.count('<option value="cheque"') >= 61
+    # The payment form offers the households of the rows on screen, and leads to the search for others.
+    assert offered(first.text) == on_first and offered(second.text) == on_second
+    assert re.search(r'<a href="#q" data-testid="find-household">Chercher un foyer</a>', first.text)
+
+
+def offered(text: str) -> list[int]:
+    """The subscriptions the payment form offers, in its order."""
+    select = re.search(r'<select id="subscription".*?</select>', text, re.S).group(0)
+    return [int(n) for n in re.findall(r'<option value="(\d+)"', select)]
+
+
+async def test_a_household_of_another_page_is_reached_by_its_record_link_or_a_search(client, world, big_season):
+    offer, subscriptions = big_season
+    url = f"/offers/{offer.offer}/payments"
+    await login(client, "carol@example.org")
+    target = subscriptions["member55"]  # on the second page
+    assert target not in offered((await client.get(url)).text)
+    # Without JavaScript the link opens the first page with that household chosen in the form.
+    linked = await client.get(f"{url}?subscription={target}")
+    assert offered(linked.text)[0] == target and f'<option value="{target}" selected>' in linked.text
+    # With htmx the link sends the search and page on screen: the form offers that page's rows.
+    form = await client.get(f"{url}?subscription={target}&page=2", headers=HTMX)
+    assert offered(form.text) == listed((await client.get(f"{url}?page=2")).text)
+    assert f'<option value="{target}" selected>' in form.text
+    # A search typed (or a page turned) with htmx swaps the table and the form's households with it.
+    table = await client.get(url, params={"q": "member55"},
+                             headers={"hx-request": "true", "hx-target": "subscription-table"})
+    assert listed(table.text) == [target] and offered(table.text) == [target]
+    assert '<select id="subscription" hx-swap-oob="innerHTML">' in table.text
+    assert 'hx-swap-oob' not in (await client.get(url, params={"q": "member55"})).text.split("payment-history")[0]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+async def test_a_payment_is_recorded_for_any_household_of_the_offer_not_only_those_on_screen(client, world,
+                                                                                           big_season, htmx):
+    offer, subscriptions = big_season
+    await login(client, "carol@example.org")
+    target = subscriptions["member55"]
+    response = await post_form(client, f"/offers/{offer.offer}/payments", cheque(target, amount="442"),
+                               headers=HTMX if htmx else None)
+    assert response.status_code == (200 if htmx else 303)
+    assert (await services.balances([target], date(2027, 5, 10)))[target].received_cents == 44200
+    if htmx:  # the form comes back offering the first page's rows, as on screen
+        assert "Member 55" in plain(response.text) and target not in offered(response.text)
+
+
+async def test_a_refused_payment_keeps_the_household_chosen_even_off_screen(client, world, big_season):
+    offer, subscriptions = big_season
+    await login(client, "carol@example.org")
+    target = subscriptions["member55"]
+    for headers in (HTMX, None):
+        response = await post_form(client, f"/offers/{offer.offer}/payments", cheque(target, amount="abc"),
+                                   headers=headers)
+        assert 'href="#amount"' in response.text and f'<option value="{target}" selected>' in response.text
+        assert offered(response.text)[0] == target
 
 
 async def test_the_search_finds_a_subscription_by_an_adults_e_mail_or_an_accented_name(client, world, big_season):

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from amap.contracts import lifecycle
 from amap.payments import services
 from amap.payments.tables import Payment
 from tests.integration.conftest import login, post_form
@@ -32,7 +33,7 @@ async def test_recording_a_cheque_updates_received_and_still_to_pay(client, worl
     assert re.search(r'data-testid="outstanding">353,60 €', row)
     # The form comes back empty, the focus on its first field, the date and method kept for the next cheque.
     form = re.search(r'<form id="payment-form".*?</form>', response.text, re.S).group(0)
-    assert re.search(r'<select id="subscription" name="subscription" autofocus>', form)
+    assert re.search(r'<select id="subscription" name="subscription"[^>]* autofocus>', form)
     assert 'value="88,40"' not in form and f'value="{TODAY.isoformat()}"' in form
     status = re.search(r'<p id="payment-status"[^>]*hx-swap-oob="innerHTML">([^<]+)</p>', response.text)
     assert "88,40" in plain(status.group(1))  # announced by the live region
@@ -155,3 +156,16 @@ async def test_the_search_keeps_the_households_whose_name_matches(client, world,
     table = await client.get(f"{season.url}?q=bob", headers={"hx-request": "true", "hx-target": "subscription-table"})
     assert table.text.lstrip().startswith('<div id="subscription-table"')
     assert f'id="subscription-{season.bob}"' in table.text and f'id="subscription-{season.alice}"' not in table.text
+
+
+async def test_a_payment_for_a_subscription_the_page_does_not_list_is_refused(client, world, season, on_payment_day):
+    from tests.integration.contracts.test_lifecycle import request_for
+    from tests.world import add_offer
+
+    other = await add_offer(world)
+    elsewhere = (await lifecycle.sign(request_for(world, other, "carol")))["id"]  # another offer's
+    await login(client, "carol@example.org")
+    for value in (str(elsewhere), "0", "-1", "abc", "²", "99999999999", ""):
+        response = await post_form(client, season.url, {**cheque(season.alice), "subscription": value}, headers=HTMX)
+        assert 'href="#subscription"' in response.text, value
+    assert await Payment.count() == 0

@@ -21,7 +21,7 @@ from amap.payments.services import LISTED, Balance, Totals
 
 Condition = Where | And | Or
 
-# Each listed subscription with its balance, as a CTE named `balance`; {} = the condition, then today.
+# Each listed subscription with its balance, as a CTE named `balance`; {} = today, then the condition.
 # What leaves give back is summed once for all the listed subscriptions: the amendment table is small,
 # so PostgreSQL scanned all of it again for each subscription (a third of the query's time). The
 # installments and payments stay one index lookup per subscription: summed for the whole list at once,

@@ -345,7 +345,7 @@ class SheetController(Controller):
         wanted = folded(q.strip())
         return {"distribution": distribution, "sheet": sheet, "counts": sheet.counts, "q": q, "oob": False,
                 "lines": [line for line in sheet.lines if wanted in line.search],
-                "close_form": close_form or Form(), "words": sheet_words(), "printed": False}
+                "close_form": close_form or Form(), "words": sheet_words(), "printed": False, "fate_collected": None}
 
     @get("/sheet", name="current_sheet")
     async def current_sheet(self, request: Request, group: FromQuery[str | None] = None) -> Redirect:
@@ -381,15 +381,24 @@ class SheetController(Controller):
         sheet = await read_sheet(distribution)
         line = sheet.line(household_id)
         ensure(line is not None and line.expected)
+        uncollected_before = {line.household_id for line in sheet.uncollected}
         if await record(distribution_id, household_id, action, event_id, current(request).id):
             line.state = "open" if action == "undone" else "collected"
         q = form.get("q")
         if not wants_fragment(request):
             search = f"?{urlencode({'q': q})}" if q else ""
             return see_other(f"/distributions/{distribution_id}/sheet{search}#line-{household_id}")
-        context = self._context(distribution, sheet, q=q)
-        return HTMXBlockTemplate(template_name=TEMPLATE, block_names=["sheet_line", "sheet_counts", "sheet_closing"],
-                                 context={**context, "lines": [line], "oob": True}, headers={"Vary": "HX-Request"})
+        context = {**self._context(distribution, sheet, q=q), "lines": [line], "oob": True}
+        # Early in the day the closing lists nearly every household (100 KB on a large sheet): a household
+        # that collects only leaves it, and the answer says just that; an undo rewrites the closing.
+        uncollected = {line.household_id for line in sheet.uncollected}
+        if distribution["closed_at"] is None and uncollected and uncollected == uncollected_before - {household_id}:
+            blocks = ["sheet_line", "sheet_counts", "closing_summary", "closing_fate_collected"]
+            context["fate_collected"] = household_id if household_id in uncollected_before else None
+        else:
+            blocks = ["sheet_line", "sheet_counts", "sheet_closing"]
+        return HTMXBlockTemplate(template_name=TEMPLATE, block_names=blocks, context=context,
+                                 headers={"Vary": "HX-Request"})
 
     @post("/{distribution_id:int}/sheet/close")
     async def close_sheet(self, request: Request, distribution_id: FromPath[int]) -> Template | Redirect:

@@ -206,8 +206,14 @@ async def test_ticking_and_undoing_are_recorded_events_and_the_counts_follow(cli
     assert 'data-testid="count-collected">1<' in ticked.text and "<html" not in ticked.text
     assert ticked.text.lstrip().startswith(f'<li id="line-{bob}"')  # the ticked line only, swapped in place
     assert ticked.text.count('data-testid="sheet-line"') == 1
+    # The closing loses Bob's fieldset and says one share fewer, without sending the others' again.
+    assert f'<fieldset id="fate-{bob}" hx-swap-oob="delete">' in ticked.text
+    assert 'id="closing-summary"' in ticked.text and 'data-testid="sheet-closing"' not in ticked.text
+    assert 'data-testid="uncollected-line"' not in ticked.text
     undone = await tick(client, distribution, bob, "undone", event_id="22222222-bbbb")
     assert state_of(undone.text, bob) == "open" and 'data-testid="count-collected">0<' in undone.text
+    # An undo puts the closing back whole, Bob's fieldset in its place.
+    assert 'data-testid="sheet-closing"' in undone.text and f'id="fate-{bob}" class="sheet-fate"' in undone.text
     events = await CollectionEvent.select(CollectionEvent.action, CollectionEvent.recorded_by).order_by(
         CollectionEvent.id)
     assert [(e["action"], e["recorded_by"]) for e in events] == [("collected", world.users["carol"]),

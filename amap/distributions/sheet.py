@@ -381,7 +381,7 @@ class SheetController(Controller):
         sheet = await read_sheet(distribution)
         line = sheet.line(household_id)
         ensure(line is not None and line.expected)
-        uncollected_before = {line.household_id for line in sheet.uncollected}
+        uncollected_before = {waiting.household_id for waiting in sheet.uncollected}
         if await record(distribution_id, household_id, action, event_id, current(request).id):
             line.state = "open" if action == "undone" else "collected"
         q = form.get("q")
@@ -391,7 +391,7 @@ class SheetController(Controller):
         context = {**self._context(distribution, sheet, q=q), "lines": [line], "oob": True}
         # Early in the day the closing lists nearly every household (100 KB on a large sheet): a household
         # that collects only leaves it, and the answer says just that; an undo rewrites the closing.
-        uncollected = {line.household_id for line in sheet.uncollected}
+        uncollected = {waiting.household_id for waiting in sheet.uncollected}
         if distribution["closed_at"] is None and uncollected and uncollected == uncollected_before - {household_id}:
             blocks = ["sheet_line", "sheet_counts", "closing_summary", "closing_fate_collected"]
             context["fate_collected"] = household_id if household_id in uncollected_before else None

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
-from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.nodes import EvalContext, Expr
+from markupsafe import Markup, _escape_inner, escape
 
 from amap.lib import dates, i18n, money
 from amap.lib.assets import Assets
@@ -75,11 +76,40 @@ def _capitalize(text: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+def escape_output(value: Any) -> str:
+    """What `{{ value }}` writes in an HTML template: Jinja's `escape`, less its cost. Jinja wraps every
+    escaped value in a new Markup (a Python-level constructor, ~0.35 µs), only to join it into the page
+    at once; a 300-household sign-off sheet writes 5,000 values. Text is escaped by MarkupSafe's own C
+    function, Markup and integers need no escaping, anything else goes through `escape`. Inside a macro
+    or `{% set %}` block Jinja still wraps the joined result in Markup."""
+    kind = type(value)
+    if kind is str:
+        return _escape_inner(value)
+    if kind is Markup:
+        return value
+    if kind is int:
+        return str(value)
+    return escape(value)
+
+
+class _CodeGenerator(CodeGenerator):
+    """Compiles an HTML template's `{{ value }}` to `escape_output(value)`; Jinja's own code otherwise."""
+
+    def _output_child_pre(self, node: Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
+            self.write("environment.escape_output(")  # `environment` is a global of every compiled template
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
 class _Environment(Environment):
     """Jinja looks `row.name` up as an attribute first, raising and catching an AttributeError each time
     before it tries the key, and most of what pages read are rows (dicts): on a list of fifty rows that
     was a tenth of the page's time. Here a dict's key comes first; its methods (`.items()`, `.get()`)
     are still reached when no key has their name."""
+
+    code_generator_class = _CodeGenerator
+    escape_output = staticmethod(escape_output)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict:

@@ -150,6 +150,10 @@
     button.textContent = collected ? sheet.dataset.labelUndo : sheet.dataset.labelCollect;
     button.classList.toggle("secondary", collected);
     button.classList.toggle("outline", collected);
+    var name = line.querySelector("[data-testid=line-name]").textContent;
+    button.setAttribute("aria-label", (collected ? sheet.dataset.labelUndoTick : sheet.dataset.labelTick)
+      .replace("{household}", name));
+    line.querySelector(".print-box").textContent = collected ? "\u2713" : "";  // the printed ✓
   }
 
   function showBanner(waiting) {

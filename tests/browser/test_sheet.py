@@ -109,6 +109,10 @@ def test_a_tick_made_offline_is_kept_and_sent_once_when_the_network_returns(new_
     expect(line.locator("[data-collected-badge]")).to_have_text("récupéré")
     expect(line.locator("[data-pending-badge]")).to_have_text("en attente du réseau")
     expect(line.get_by_test_id("tick")).to_have_text("Annuler")
+    # What a screen reader says and what a printed sheet shows follow, as on a line the server wrote.
+    name = line.get_by_test_id("line-name").inner_text()
+    expect(line.get_by_test_id("tick")).to_have_attribute("aria-label", f"Décocher {name}")
+    expect(line.locator(".print-box")).to_have_text("✓")
     expect(page.get_by_test_id("count-collected")).to_have_text(str(before + 1))
     expect(page.get_by_test_id("sheet-offline")).to_be_visible()
     event_id = line.get_by_test_id("tick").get_attribute("data-event-id")

@@ -12,7 +12,6 @@ from collections import defaultdict
 
 from amap.accounts.search import household_matches
 from amap.lib.prepared import prepared
-from amap.orders.picking import order_lines
 from amap.orders.settlement import payments_of
 from amap.orders.tables import Order, WindowProduct, WindowStop
 
@@ -109,24 +108,53 @@ def orders_where(window_id: int, *, stop: int | None = None, q: str = ""):
 
 
 def _orders_of(where, limit: int, offset: int):
-    """A page of the orders `where` picks, in tour order then by household name. The kind of an
-    organisation and the household's latest event on the stop's sign-off sheet (the one that counts:
-    amap.distributions.sheet.collection_states) are read for the page's rows only, in the same query."""
+    """A page of the orders `where` picks, in tour order then by household name, one row per line
+    (an order without lines in one row with no product). The kind of an organisation, the household's
+    latest event on the stop's sign-off sheet (the one that counts: amap.distributions.sheet.collection_states)
+    and whether the order has payments are read for the page's orders only, once each (`page` is
+    MATERIALIZED: inlined, PostgreSQL would read them again for every line)."""
     return Order.raw("""
-        SELECT page.*, bulk_buyer.kind AS bulk_kind,
-          (SELECT collection_event.action FROM collection_event
-           WHERE collection_event.distribution = page.distribution AND collection_event.household = page.household
-           ORDER BY collection_event.id DESC LIMIT 1) AS sheet_action
-        FROM (SELECT order_placed.id, order_placed.stop, order_placed.household, household.name AS household_name,
-            order_placed.status, order_window_stop.distribution, order_window_stop.position,
-            amap_group.name AS group_name
-          FROM order_placed LEFT JOIN household ON household.id = order_placed.household
-            LEFT JOIN order_window_stop ON order_window_stop.id = order_placed.stop
-            LEFT JOIN amap_group ON amap_group.id = order_window_stop."group"
-          WHERE {} ORDER BY order_window_stop.position, order_placed.stop, household.name, order_placed.id
-          LIMIT {} OFFSET {}) page
-          LEFT JOIN bulk_buyer ON bulk_buyer.household = page.household AND bulk_buyer.active = {}
+        WITH page AS MATERIALIZED (
+          SELECT page.*, bulk_buyer.kind AS bulk_kind,
+            (SELECT collection_event.action FROM collection_event
+             WHERE collection_event.distribution = page.distribution AND collection_event.household = page.household
+             ORDER BY collection_event.id DESC LIMIT 1) AS sheet_action,
+            EXISTS (SELECT 1 FROM order_payment WHERE order_payment."order" = page.id) AS has_payments
+          FROM (SELECT order_placed.id, order_placed.stop, order_placed.household, household.name AS household_name,
+              order_placed.status, order_window_stop.distribution, order_window_stop.position,
+              amap_group.name AS group_name
+            FROM order_placed LEFT JOIN household ON household.id = order_placed.household
+              LEFT JOIN order_window_stop ON order_window_stop.id = order_placed.stop
+              LEFT JOIN amap_group ON amap_group.id = order_window_stop."group"
+            WHERE {} ORDER BY order_window_stop.position, order_placed.stop, household.name, order_placed.id
+            LIMIT {} OFFSET {}) page
+            LEFT JOIN bulk_buyer ON bulk_buyer.household = page.household AND bulk_buyer.active = {})
+        SELECT page.*, order_line.window_product AS line_product, order_line.quantity AS line_quantity,
+          order_line.unit_price_cents AS line_unit_price_cents, order_line.total_cents AS line_total_cents,
+          product.name AS line_name, product.unit AS line_unit
+        FROM page LEFT JOIN order_line ON order_line."order" = page.id AND order_line.quantity > 0
+          LEFT JOIN order_window_product ON order_window_product.id = order_line.window_product
+          LEFT JOIN product ON product.id = order_window_product.product
         ORDER BY page.position, page.stop, page.household_name, page.id""", where.querystring, limit, offset, True)
+
+
+_LINE_KEYS = {"line_product": "window_product", "line_quantity": "quantity",
+              "line_unit_price_cents": "unit_price_cents", "line_total_cents": "total_cents", "line_name": "name",
+              "line_unit": "unit"}
+
+
+def _orders_with_lines(rows: list[dict]) -> list[dict]:
+    """`_orders_of`'s rows gathered into orders, in the rows' order, each with its `lines` as
+    `order_lines` gives them (by product name)."""
+    orders: dict[int, dict] = {}
+    for row in rows:
+        line = {key: row.pop(column) for column, key in _LINE_KEYS.items()}
+        order = orders.setdefault(row["id"], {**row, "lines": []})
+        if line["window_product"] is not None:
+            order["lines"].append({"order": row["id"], **line})
+    for order in orders.values():
+        order["lines"].sort(key=lambda line: (line["name"].casefold(), line["window_product"]))
+    return list(orders.values())
 
 
 def _window_orders(window, stops, limit: int, offset: int):
@@ -154,19 +182,19 @@ async def order_page(window_id: int, *, stops: list[dict], stop: int | None = No
                      offset: int = 0) -> list[dict]:
     """A page of the window's orders in tour order, then by household name, each with its lines, total,
     its payments (oldest first), what was paid and is still due, whether it is an organisation's (its
-    kind) and whether it was collected: three queries. `stops` are the window's, in tour order, with
-    their numbers of orders (`window_figures`)."""
+    kind) and whether it was collected: one query, two when an order of the page has payments. `stops`
+    are the window's, in tour order, with their numbers of orders (`window_figures`)."""
     if q:  # a search's condition is built from its words: not prepared
-        orders = await _orders_of(orders_where(window_id, stop=stop, q=q), limit, offset)
+        rows = await _orders_of(orders_where(window_id, stop=stop, q=q), limit, offset)
     else:
         covered, offset = stops_of_page([s for s in stops if stop is None or s["id"] == stop], limit, offset)
-        orders = await _ORDERS(window=window_id, stops=covered, limit=limit, offset=offset) if covered else []
-    ids = [order["id"] for order in orders]
-    lines, payments = await order_lines(ids), await payments_of(ids)
+        rows = await _ORDERS(window=window_id, stops=covered, limit=limit, offset=offset) if covered else []
+    orders = _orders_with_lines(rows)
+    payments = await payments_of([order["id"] for order in orders if order["has_payments"]])
     for order in orders:
         # Collected when the sign-off sheet of the stop's distribution ticks the household.
         order["collected"] = order.pop("sheet_action") == "collected"
-        order["lines"] = lines.get(order["id"], [])
+        del order["has_payments"]
         order["total_cents"] = sum(line["total_cents"] for line in order["lines"])
         order["payments"] = payments.get(order["id"], [])
         order["paid_cents"] = sum(payment["amount_cents"] for payment in order["payments"])

@@ -145,13 +145,13 @@ class OfferPaymentsController(Controller):
         pages = pagination.pager(request, number, found.count, keep={"q": q, "overdue": overdue},
                                  path=f"/offers/{offer['id']}/payments")
         methods = [(key, str(label)) for key, label in services.METHOD_NAMES.items()]  # translated once
+        history, cheques_held = await services.latest_payments(offer["id"], limit=HISTORY_LENGTH)
         return {
             "offer": offer, "today": today, "q": q, "overdue": overdue, "oob": False, "status_message": "",
             "rows": rows, "pager": pages, "choices": choices, "choices_oob": False,
             "figures": whole.totals, "shown_totals": found.totals, "overdue_count": whole.overdue_count,
             "form": form, "focus": focus,
-            "cheques_held": await services.unremitted_summary(offer["id"]),
-            "history": await services.payments_of(offer["id"], limit=HISTORY_LENGTH),
+            "cheques_held": cheques_held, "history": history,
             "methods": methods, "method_names": dict(methods),
             "tiers": {key: str(label) for key, label in TIER_LABELS.items()},
         }

@@ -120,11 +120,14 @@ class OfferPaymentsController(Controller):
 
     async def _context(self, request: Request, offer: dict, today: date, *, q: str = "", overdue: bool = False,
                        number: int = 1, form: Form | None = None, focus: str | None = None,
-                       rows_shown: list[int] | None = None, chosen: dict | None = None) -> dict:
+                       rows_shown: list[int] | None = None, chosen: dict | None = None,
+                       table_or_form: bool = False) -> dict:
         """Everything the page shows; every fragment is rendered from the same context. The table
         shows one page of the search; the figures above it are the whole offer's, its totals the search's.
         The payment form offers the households of the rows on screen, and the one it names (`chosen`,
-        else read) when that one is not among them: a row's "record" link, or a search, reaches any other."""
+        else read) when that one is not among them: a row's "record" link, or a search, reaches any other.
+        With `table_or_form` (htmx asks for one of those blocks alone: a page turned, a search, a row's
+        "record" link) the figures, the cheques and the history are not read: neither block shows them."""
         form = form or fresh_form(today)
         condition = searched(offer["id"], q)
         if rows_shown is not None:
@@ -134,7 +137,6 @@ class OfferPaymentsController(Controller):
         else:  # the page and the summary of the search, in one reading
             rows, found = await listing.subscription_page(condition, today, overdue=overdue, limit=pagination.PAGE_SIZE,
                                                           offset=pagination.page_offset(number))
-        whole = await listing.summary(listing.offer_subscriptions(offer["id"]), today) if q or overdue else found
         choices = list(rows)
         wanted = chosen_id(form)
         if wanted is not None and wanted not in {row["id"] for row in rows}:
@@ -145,16 +147,18 @@ class OfferPaymentsController(Controller):
         pages = pagination.pager(request, number, found.count, keep={"q": q, "overdue": overdue},
                                  path=f"/offers/{offer['id']}/payments")
         methods = [(key, str(label)) for key, label in services.METHOD_NAMES.items()]  # translated once
-        return {
+        context = {
             "offer": offer, "today": today, "q": q, "overdue": overdue, "oob": False, "status_message": "",
-            "rows": rows, "pager": pages, "choices": choices, "choices_oob": False,
-            "figures": whole.totals, "shown_totals": found.totals, "overdue_count": whole.overdue_count,
-            "form": form, "focus": focus,
-            "cheques_held": await services.unremitted_summary(offer["id"]),
-            "history": await services.payments_of(offer["id"], limit=HISTORY_LENGTH),
-            "methods": methods, "method_names": dict(methods),
+            "rows": rows, "pager": pages, "choices": choices, "choices_oob": False, "shown_totals": found.totals,
+            "form": form, "focus": focus, "methods": methods,
             "tiers": {key: str(label) for key, label in TIER_LABELS.items()},
         }
+        if table_or_form:
+            return context
+        whole = await listing.summary(listing.offer_subscriptions(offer["id"]), today) if q or overdue else found
+        history, cheques_held = await services.latest_payments(offer["id"], limit=HISTORY_LENGTH)
+        return {**context, "figures": whole.totals, "overdue_count": whole.overdue_count,
+                "cheques_held": cheques_held, "history": history, "method_names": dict(methods)}
 
     @get("/payments", name="offer_payments")
     async def show(self, request: Request, offer_id: FromPath[int], q: FromQuery[str] = "",
@@ -163,15 +167,16 @@ class OfferPaymentsController(Controller):
         """The offer's subscriptions, 50 a page, searched by household and filtered to those overdue."""
         offer = await managed(request, offer_id)
         today = local_today(offer["timezone"])
-        context = await self._context(request, offer, today, q=pagination.search_term(q), overdue=overdue,
-                                      number=pagination.page_number(page_number),
-                                      form=fresh_form(today, subscription=subscription),
-                                      focus="amount" if subscription else None)
         # The row's "record" link asks for the form only; the search box and the pages for the table only,
         # and the form's households then follow the rows on screen.
         target = request.headers.get("hx-target")
         block = {"payment-form": "payment_form", "subscription-table": "subscription_table"}.get(target or "")
-        context["choices_oob"] = block == "subscription_table" and wants_fragment(request)
+        fragment = block is not None and wants_fragment(request)
+        context = await self._context(request, offer, today, q=pagination.search_term(q), overdue=overdue,
+                                      number=pagination.page_number(page_number),
+                                      form=fresh_form(today, subscription=subscription),
+                                      focus="amount" if subscription else None, table_or_form=fragment)
+        context["choices_oob"] = block == "subscription_table" and fragment
         return page(request, TEMPLATE, block=block, **context)
 
     @post("/payments")

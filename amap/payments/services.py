@@ -212,6 +212,14 @@ def _payments(offer, limit: int | None):
 
 
 _PAYMENTS = prepared(_payments, shaping=("limit",))
+# The payments page's history and its count of cheques still with the committee, in one round trip: the
+# count is one row, the latest payments are joined to it (none: one row of NULLs).
+_LATEST_AND_HELD = prepared(lambda offer, limit: Payment.raw(
+    """SELECT latest.*, held.count AS held_count, held.total_cents AS held_cents FROM ({}) held
+    LEFT JOIN ({}) latest ON 1 = 1 ORDER BY latest.recorded_at DESC, latest.id DESC""",
+    Payment.select(Count(alias="count"), Sum(Payment.amount_cents, alias="total_cents")).where(
+        _unremitted(offer)).querystrings[0],
+    _payments(offer, limit).querystrings[0]), shaping=("limit",))
 _REMITTANCES = prepared(lambda offer: Remittance.select(
     Remittance.id, Remittance.handed_over_on, Remittance.created_by.name.as_alias("created_by_name"),
 ).where(Remittance.offer == offer).order_by(Remittance.handed_over_on, ascending=False).order_by(
@@ -233,6 +241,16 @@ async def unremitted_summary(offer_id: int) -> dict[str, int]:
     """How many cheques are still with the committee for the offer, and their total."""
     row = await _UNREMITTED_SUMMARY(offer=offer_id)
     return {"count": row["count"], "total_cents": row["total_cents"] or 0}
+
+
+async def latest_payments(offer_id: int, *, limit: int) -> tuple[list[dict], dict[str, int]]:
+    """The offer's `limit` latest payments (as `payments_of`) and its cheques still with the committee (as
+    `unremitted_summary`), read together."""
+    rows = await _LATEST_AND_HELD(offer=offer_id, limit=limit)
+    held = {"count": rows[0]["held_count"], "total_cents": rows[0]["held_cents"] or 0}
+    for row in rows:
+        del row["held_count"], row["held_cents"]
+    return ([] if rows[0]["id"] is None else rows), held
 
 
 async def payments_of(offer_id: int, *, limit: int | None = None) -> list[dict]:

@@ -11,6 +11,7 @@ from tests.integration.conftest import login, post_form
 from tests.integration.households import add_household
 from tests.integration.payments.conftest import HTMX, cheque, sign
 from tests.integration.payments.test_recording import plain
+from tests.queries import counted_queries
 from tests.world import add_offer
 
 
@@ -150,3 +151,22 @@ async def test_a_bad_page_number_or_search_is_400(client, world, season, on_paym
 async def test_a_page_beyond_the_last_is_not_found(client, world, season, on_payment_day):
     await login(client, "carol@example.org")
     assert (await client.get(f"{season.url}?page=2")).status_code == 404
+
+
+async def test_each_page_of_the_list_reads_the_database_five_times_and_a_page_turned_with_htmx_four(client, world,
+                                                                                                    big_season):
+    """The session, the reader, the offer, one page of balances with the list's totals, and the latest
+    payments with the cheques still held (whatever the number of subscriptions or payments); the table
+    alone, as htmx asks for it, shows neither the cheques nor the history."""
+    offer, subscriptions = big_season
+    await services.record_payment(subscription_id=subscriptions["alice"], amount_cents=44200, method="cheque",
+                                  cheque_number="1", bank="LBP", received_on=date(2027, 4, 2), recorded_by=None)
+    await login(client, "carol@example.org")
+    for page in (1, 2):
+        with counted_queries() as counted:
+            response = await client.get(f"/offers/{offer.offer}/payments", params={"page": page})
+        assert response.status_code == 200 and counted[0] == 5
+    with counted_queries() as counted:
+        response = await client.get(f"/offers/{offer.offer}/payments", params={"page": 2},
+                                    headers={"hx-request": "true", "hx-target": "subscription-table"})
+    assert counted[0] == 4 and listed(response.text) and "payment-history" not in response.text

@@ -116,3 +116,17 @@ async def test_a_pile_of_cheques_lists_the_oldest_fifty_and_hands_over_all_of_th
     assert response.status_code == 303
     assert await services.unremitted_summary(season.offer.offer) == {"count": 0, "total_cents": 0}
     assert await Payment.count().where(Payment.remittance.is_not_null()) == 55
+
+
+async def test_the_cheques_held_read_with_the_latest_payments_are_those_still_with_the_committee(client, world,
+                                                                                                   season,
+                                                                                                   on_payment_day):
+    assert await services.latest_payments(season.offer.offer, limit=20) == ([], {"count": 0, "total_cents": 0})
+    await login(client, "carol@example.org")
+    cheques = await cheques_recorded(client, season)  # 101 and 102 from Alice (88.40 each), 201 from Bob, a transfer
+    await post_form(client, f"/offers/{season.offer.offer}/remittances",
+                    {"payment": str(cheques["201"]), "handed_over_on": TODAY.isoformat()})
+    await post_form(client, season.url, cheque(season.alice, amount="-5", number="103", note="correction"))
+    latest, held = await services.latest_payments(season.offer.offer, limit=3)
+    assert latest == (await services.payments_of(season.offer.offer))[:3]
+    assert held == await services.unremitted_summary(season.offer.offer) == {"count": 2, "total_cents": 2 * 8840}

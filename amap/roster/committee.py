@@ -160,7 +160,8 @@ class RosterCommitteeController(Controller):
         starts_on = parse_day(starts, today)
         ends_on = starts_on + timedelta(weeks=GRID_WEEKS)
         roles, rows = await grid(group["id"], starts_on, ends_on)
-        open_slots = await _OPEN_SLOTS(group=group["id"], today=today)
+        # The slots to invite the households behind to: none to invite, no form, nothing to read.
+        open_slots = await _OPEN_SLOTS(group=group["id"], today=today) if standing["behind"] else []
         return page(request, "roster/coverage.html", group=group, groups=groups,
                     roles=roles, rows=rows, starts_on=starts_on, ends_on=ends_on, households=households,
                     pager=pages, q=q, behind=standing["behind"], open_slots=open_slots, today=today,

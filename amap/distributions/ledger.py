@@ -18,8 +18,8 @@ from amap.contracts.tables import OfferShare
 from amap.distributions.season import (
     Announced,
     CalendarDay,
+    DeliveryRecord,
     calendar_days,
-    delivery_records,
     holders,
     holds_a_place,
     offer_calendar,
@@ -384,13 +384,15 @@ async def load_ledger(offer: dict, today: date, subscription_id: int | None = No
 
 
 async def subscription_ledger(offer: dict, today: date, subscription: dict, quantities: dict[date, int],
-                              dates: Iterable[date], *, compensated: bool = True) -> SubscriptionLedger | None:
+                              dates: Iterable[date], records: Iterable[DeliveryRecord], *,
+                              compensated: bool = True) -> SubscriptionLedger | None:
     """One subscription's ledger, as `load_ledger(offer, today, subscription["id"])` finds it, from what its
-    page has already read: the subscription's row, its units per date and the offer's dates. Two
-    queries (the deliveries with the subscription's share's announcements, the compensations), one
-    when the page knows no compensation is recorded (`compensated` False); None while it holds no place."""
+    page has already read: the subscription's row, its units per date, the offer's dates and its
+    deliveries with the subscription's share's announcements (season.share_calendar). One query (the
+    compensations), none when the page knows no compensation is recorded (`compensated` False); None
+    while it holds no place."""
     if not holds_a_place(subscription):
         return None
-    days = calendar_days(dates, await delivery_records(offer["id"], subscription["offer_share"]))
+    days = calendar_days(dates, records)
     entries = (await compensations(offer["id"], subscription["id"])).get(subscription["id"], []) if compensated else []
     return _subscription_ledger(days, subscription, quantities, entries, offer, today)

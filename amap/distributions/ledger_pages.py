@@ -17,7 +17,7 @@ from amap.contracts.access import managed_offer
 from amap.contracts.lifecycle import TIER_LABELS
 from amap.contracts.tables import Offer, Subscription
 from amap.distributions.ledger import STATUSES, load_ledger, subscription_ledger
-from amap.distributions.season import HOLDING_STATUSES, OUTCOMES
+from amap.distributions.season import HOLDING_STATUSES, OUTCOMES, DeliveryRecord
 from amap.distributions.tables import LedgerEntry
 from amap.lib import pagination
 from amap.lib.access import current, ensure, requires_login
@@ -35,12 +35,13 @@ MAX_COMPENSATION_CENTS = 1_000_000  # 10,000 euros: anything above is a typing s
 
 
 async def ledger_context(subscription: dict, offer: dict, today: date, quantities: dict[date, int],
-                         dates: list[date], *, compensated: bool = True) -> dict:
-    """What templates/distributions/_ledger.html needs for one subscription (its row, its units per date
-    and the offer's dates, as its page read them; `offer` with its id, nature and missed_delivery_rule;
-    `compensated` False when the page knows no compensation is recorded); the ledger is None while the
-    household holds no place."""
-    ledger = await subscription_ledger(offer, today, subscription, quantities, dates, compensated=compensated)
+                         dates: list[date], records: list[DeliveryRecord], *, compensated: bool = True) -> dict:
+    """What templates/distributions/_ledger.html needs for one subscription (its row, its units per date,
+    the offer's dates and deliveries, as its page read them; `offer` with its id, nature and
+    missed_delivery_rule; `compensated` False when the page knows no compensation is recorded); the
+    ledger is None while the household holds no place."""
+    ledger = await subscription_ledger(offer, today, subscription, quantities, dates, records,
+                                       compensated=compensated)
     language = get_language()
     return {"ledger": ledger,
             # What the template would otherwise work out cell by cell on each of the ledger's lines.

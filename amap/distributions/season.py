@@ -131,8 +131,10 @@ _PUBLISHED = prepared(lambda offer: Announcement.select(
     Announcement.photo, Announcement.value_cents,
 ).where((Announcement.delivery.offer == offer) & Announcement.published_at.is_not_null()).output(load_json=True))
 # A subscription's page needs its own share type's announcements only: they come with the deliveries
-# (each {} in turn: the share type, the offer), half the JSON read and one query fewer.
-SHARE_RECORDS_SQL = """
+# (each {} in turn: the share type, the offer), half the JSON read; and with the contract's dates, each
+# a row without a delivery id, in the same statement. The deliveries come first: SQLite types a compound
+# select's columns by its first select's, and NULLs there would leave the dates as text.
+SHARE_CALENDAR_SQL = """
 SELECT delivery.id, delivery.due_on, distribution.held_on, delivery.outcome, delivery.delivered_percent,
   delivery.missing, delivery.cause, delivery.catch_up_for, distribution.status AS distribution_status,
   announcement.offer_share, announcement.items, announcement.note, announcement.photo, announcement.value_cents
@@ -140,8 +142,11 @@ FROM delivery LEFT JOIN distribution ON distribution.id = delivery.distribution
 LEFT JOIN announcement ON announcement.delivery = delivery.id AND announcement.offer_share = {}
   AND announcement.published_at IS NOT NULL
 WHERE delivery.offer = {}
+UNION ALL
+SELECT NULL, offer_delivery.delivers_on, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM offer_delivery WHERE offer_delivery.offer = {}
 """
-_SHARE_RECORDS = prepared(lambda offer, share: Delivery.raw(SHARE_RECORDS_SQL, share, offer))
+_SHARE_CALENDAR = prepared(lambda offer, share: Delivery.raw(SHARE_CALENDAR_SQL, share, offer, offer))
 _CALENDAR = prepared(lambda offer: OfferDelivery.select(OfferDelivery.delivers_on).where(OfferDelivery.offer == offer))
 
 
@@ -175,17 +180,30 @@ _HELD_QUANTITIES = prepared(_held_quantities)
 _HOLDER_QUANTITIES = prepared(_held_quantities)
 
 
-async def delivery_records(offer_id: int, offer_share: int | None = None) -> list[DeliveryRecord]:
-    """Every Delivery row of the offer with its published announcements: two queries; with those of
-    one share type only when `offer_share` is given: one query."""
-    if offer_share is not None:
-        return [_record(row, {offer_share: _announced(row)} if row["offer_share"] is not None else {})
-                for row in await _SHARE_RECORDS(offer=offer_id, share=offer_share)]
+async def delivery_records(offer_id: int) -> list[DeliveryRecord]:
+    """Every Delivery row of the offer with its published announcements: two queries."""
     rows = await _RECORDS(offer=offer_id)
     published: dict[int, dict[int, Announced]] = defaultdict(dict)
     for row in await _PUBLISHED(offer=offer_id):
         published[row["delivery"]][row["offer_share"]] = _announced(row)
     return [_record(row, published.get(row["id"], {})) for row in rows]
+
+
+async def share_calendar(offer_id: int, offer_share: int) -> tuple[list[date], list[DeliveryRecord]]:
+    """The contract's dates in order, and its deliveries with the published announcements of one share
+    type (as `delivery_records` reads them for all): one query."""
+    dates, records = [], []
+    for row in await _SHARE_CALENDAR(offer=offer_id, share=offer_share):
+        if row["id"] is None:
+            dates.append(row["due_on"])
+        else:
+            records.append(_share_record(row, offer_share))
+    return sorted(dates), records
+
+
+def _share_record(row: dict, offer_share: int) -> DeliveryRecord:
+    """A delivery's row of SHARE_CALENDAR_SQL, with its announcement for that share type if published."""
+    return _record(row, {offer_share: _announced(row)} if row["offer_share"] is not None else {})
 
 
 def _record(row: dict, announced: dict[int, Announced]) -> DeliveryRecord:

@@ -22,6 +22,7 @@ from amap.contracts.tables import (
     SubscriptionQuantity,
 )
 from amap.distributions.ledger_pages import ledger_context
+from amap.distributions.season import holds_a_place, share_calendar
 from amap.distributions.tables import LedgerEntry
 from amap.lib.access import current, ensure, requires_login
 from amap.lib.dates import local_today
@@ -65,10 +66,32 @@ _QUANTITIES = prepared(lambda subscription: SubscriptionQuantity.select().where(
     SubscriptionQuantity.subscription == subscription))
 _INSTALLMENTS = prepared(lambda subscription: Installment.select().where(
     Installment.subscription == subscription).order_by(Installment.number))
-_PAYMENTS = prepared(lambda subscription: Payment.select().where(
-    Payment.subscription == subscription).order_by(Payment.received_on))
+# The page's schedule and the payments received, in one statement: each row says which it is.
+SCHEDULE_AND_PAYMENTS_SQL = """
+SELECT 'installment' AS kind, installment.id, installment.number, installment.due_on AS day,
+  installment.amount_cents, NULL AS method, NULL AS cheque_number
+FROM installment WHERE installment.subscription = {}
+UNION ALL
+SELECT 'payment', payment.id, NULL, payment.received_on, payment.amount_cents, payment.method, payment.cheque_number
+FROM payment WHERE payment.subscription = {}
+ORDER BY kind, number, day, id
+"""
+_SCHEDULE_AND_PAYMENTS = prepared(lambda subscription: Payment.raw(
+    SCHEDULE_AND_PAYMENTS_SQL, subscription, subscription))
 _AMENDMENTS = prepared(lambda subscription: Amendment.select().where(
     Amendment.subscription == subscription).order_by(Amendment.requested_at))
+
+
+async def schedule_and_payments(subscription_id: int) -> tuple[list[dict], list[dict]]:
+    """The subscription's installments by number, and its payments by date of receipt."""
+    installments, payments = [], []
+    for row in await _SCHEDULE_AND_PAYMENTS(subscription=subscription_id):
+        if row["kind"] == "installment":
+            installments.append({"number": row["number"], "due_on": row["day"], "amount_cents": row["amount_cents"]})
+        else:
+            payments.append({"received_on": row["day"], "method": row["method"], "cheque_number": row["cheque_number"],
+                             "amount_cents": row["amount_cents"]})
+    return installments, payments
 
 
 def _taken(row: dict, prefix: str) -> dict:
@@ -76,10 +99,10 @@ def _taken(row: dict, prefix: str) -> dict:
     return {key[len(prefix):]: row.pop(key) for key in [key for key in row if key.startswith(prefix)]}
 
 
-async def subscription_context(request: Request, subscription_id: int, *, ledger: bool = True) -> dict:
-    """What the subscription's page shows (the printable contract and the answer to a leave request
-    need no `ledger`); 404 for anyone but its household, its farm, its group's committee and its
-    offer's référents."""
+async def readable_subscription(request: Request, subscription_id: int) -> tuple[dict, dict]:
+    """The subscription with its offer, plan and names, and how the reader stands to it, as the page's
+    context; and its flags (whether it has per-date quantities, leave requests, compensations). 404
+    for anyone but its household, its farm, its group's committee and its offer's référents."""
     principal = current(request)
     subscription = await _SUBSCRIPTION(subscription=subscription_id, user=principal.id)
     ensure(subscription is not None)
@@ -89,15 +112,6 @@ async def subscription_context(request: Request, subscription_id: int, *, ledger
     is_household = in_household(principal, subscription)
     can_manage = manages(principal, offer, flags["referent"])
     ensure(is_household or can_manage)
-    today = local_today(offer["timezone"])
-    dates = [row["delivers_on"] for row in await _DELIVERY_DAYS(offer=offer["id"])]
-    first, ended = subscription["first_delivery_on"], subscription["ended_on"]
-    mine = [day for day in dates if first and day >= first and (ended is None or day < ended)]
-    quantities = ({row["delivers_on"]: row["quantity"] for row in await _QUANTITIES(subscription=subscription_id)}
-                  if flags["has_quantities"] else {})
-    installments = await _INSTALLMENTS(subscription=subscription_id)
-    payments = await _PAYMENTS(subscription=subscription_id)
-    amendments = await _AMENDMENTS(subscription=subscription_id) if flags["has_amendments"] else []
     return {
         "subscription": subscription,
         "offer": offer,
@@ -105,22 +119,44 @@ async def subscription_context(request: Request, subscription_id: int, *, ledger
         "household_name": subscription["household_name"] or "",
         "co_household_name": subscription["co_household_name"],
         "plan": plan if subscription["payment_plan"] is not None else None,
+        "is_household": is_household,
+        "can_manage": can_manage,
+        "tiers": TIER_LABELS,
+        "methods": METHOD_LABELS,
+    }, flags
+
+
+async def subscription_context(request: Request, subscription_id: int, *, ledger: bool = True) -> dict:
+    """What the subscription's page shows (the answer to a leave request needs no `ledger`); 404 as
+    `readable_subscription`."""
+    context, flags = await readable_subscription(request, subscription_id)
+    subscription, offer = context["subscription"], context["offer"]
+    today = local_today(offer["timezone"])
+    if ledger and holds_a_place(subscription):  # the ledger's deliveries come with the dates
+        dates, records = await share_calendar(offer["id"], subscription["offer_share"])
+    else:
+        dates, records = [row["delivers_on"] for row in await _DELIVERY_DAYS(offer=offer["id"])], []
+    first, ended = subscription["first_delivery_on"], subscription["ended_on"]
+    mine = [day for day in dates if first and day >= first and (ended is None or day < ended)]
+    quantities = ({row["delivers_on"]: row["quantity"] for row in await _QUANTITIES(subscription=subscription_id)}
+                  if flags["has_quantities"] else {})
+    installments, payments = await schedule_and_payments(subscription_id)
+    amendments = await _AMENDMENTS(subscription=subscription_id) if flags["has_amendments"] else []
+    principal = current(request)
+    return {
+        **context,
         "deliveries": mine,
         "quantities": quantities,
         "installments": installments,
         "payments": payments,
         "balance": balance_of(subscription, installments, payments, amendments, today),
         "amendments": amendments,
-        "is_household": is_household,
-        "can_manage": can_manage,
         "history_url": (history.history_url(offer["group_slug"], "subscription", subscription_id)
                         if principal.coordinates(offer["group"])
                         and await history.has_history(offer["group"], "subscription", subscription_id) else None),
         "today": today,
-        "tiers": TIER_LABELS,
-        "methods": METHOD_LABELS,
         "method_names": METHOD_NAMES,
-        **(await ledger_context(subscription, offer, today, quantities, dates,
+        **(await ledger_context(subscription, offer, today, quantities, dates, records,
                                 compensated=flags["has_compensations"]) if ledger else {}),
     }
 
@@ -136,10 +172,12 @@ class SubscriptionController(Controller):
 
     @get("/print", name="subscription_print")
     async def printable(self, request: Request, subscription_id: FromPath[int]) -> Template:
-        context = await subscription_context(request, subscription_id, ledger=False)
-        # The printed contract quotes the charter as signed: the frozen terms of the subscription's version.
+        # The contract as signed, with its schedule (no calendar, payments or leave requests): its charter
+        # is quoted from the frozen terms of the subscription's version.
+        context, _flags = await readable_subscription(request, subscription_id)
         version = await _VERSION(offer=context["offer"]["id"], version=context["subscription"]["offer_version"])
-        return page(request, "contracts/print.html", version=version, **context)
+        return page(request, "contracts/print.html", version=version,
+                    installments=await _INSTALLMENTS(subscription=subscription_id), **context)
 
     @post("/leave")
     async def ask_to_leave(self, request: Request, subscription_id: FromPath[int]) -> Template | Redirect:

@@ -50,18 +50,26 @@ def _gettext(eval_ctx: EvalContext, message: str, **variables: object) -> str:
     """Jinja's newstyle gettext (escaped, always %-formatted), without its two extra `Context.call`
     hops: a page like the sign-off sheet calls it thousands of times."""
     text = i18n.template_gettext(message)
-    if eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables if variables or "%" in text else text
+    if not (variables or "%" in text):
+        return Markup(text) if eval_ctx.autoescape else text
+    return _formatted(text, variables, eval_ctx.autoescape)
 
 
 @pass_eval_context
 def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: object) -> str:
     variables.setdefault("num", num)
-    text = i18n.template_ngettext(singular, plural, num)
-    if eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+    return _formatted(i18n.template_ngettext(singular, plural, num), variables, eval_ctx.autoescape)
+
+
+def _formatted(text: str, variables: dict[str, object], autoescape: bool) -> str:
+    """`text % variables`, the values escaped in an HTML template. An integer needs no escaping: when
+    every value is one (counts, places, amounts), the text is formatted at once rather than through
+    Markup's escaping helper, which costs a few microseconds a call on lists of fifty rows."""
+    if not autoescape:
+        return text % variables
+    if all(type(value) is int for value in variables.values()):
+        return Markup(text % variables)
+    return Markup(text) % variables
 
 
 def nav_section(path: str) -> str:

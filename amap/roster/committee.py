@@ -24,7 +24,7 @@ from amap.lib.prepared import prepared
 from amap.lib.web import form_data, notice, page, see_other
 from amap.roster import notices
 from amap.roster.obligations import progress, season_obligations, standing_page
-from amap.roster.slots import free_place, is_live, sync_slots, take_place
+from amap.roster.slots import MISSING_SLOTS, add_missing_slots, free_place, is_live, sync_slots, take_place
 from amap.roster.tables import Obligation, RosterRole, RosterTask, Signup, Slot
 
 GRID_WEEKS = 8
@@ -41,19 +41,34 @@ async def active_adults(group_id: int) -> list[dict]:
     ).order_by(User.name)
 
 
-_ROLES = prepared(lambda group: RosterRole.select().where(
-    (RosterRole.group == group) & RosterRole.archived_at.is_null()).order_by(RosterRole.id))
-_GRID_SLOTS = prepared(lambda group, first, last: Slot.select(
-    Slot.all_columns(), Slot.task.title.as_alias("task_title"), Slot.task.place.as_alias("task_place"),
-    Slot.task.starts_at.as_alias("task_starts_at")).where(
-    (Slot.group == group) & (Slot.held_on >= first) & (Slot.held_on <= last) & is_live()
-).order_by(Slot.held_on).order_by(Slot.id))
-# The people on every slot of the period (a cancelled distribution's too, not shown): read without the
-# list of the slots' ids, whose length would make one SQL per number of slots.
-_GRID_PEOPLE = prepared(lambda group, first, last: Signup.select(
-    Signup.id, Signup.slot, Signup.status, Signup.user.name.as_alias("name")).where(
-    (Signup.slot.group == group) & (Signup.slot.held_on >= first) & (Signup.slot.held_on <= last)
-    & Signup.status.is_in(list(ON_SLOT))).order_by(Signup.id))
+# The grid's columns, the group's active roles, each with whether any of the group's slots is missing
+# (slots.MISSING_SLOTS): the check of sync_slots made in the same reading.
+ROLES_SQL = f"""
+SELECT roster_role.id, roster_role."group", roster_role.name, roster_role.description, roster_role.people_needed,
+  roster_role.archived_at, {MISSING_SLOTS} AS missing_slots
+FROM roster_role WHERE roster_role."group" = {{}} AND roster_role.archived_at IS NULL ORDER BY roster_role.id
+"""
+_ROLES = prepared(lambda group: RosterRole.raw(ROLES_SQL, group, group, group))
+# The live slots of the period, each with the people on it (a row per person, one without anyone for
+# an empty slot), in one statement rather than the slots, then the people.
+GRID_SQL = f"""
+SELECT roster_slot.id, roster_slot."group", roster_slot.distribution, roster_slot.task, roster_slot.role,
+  roster_slot.held_on, roster_slot.capacity, roster_slot.taken, roster_task.title AS task_title,
+  roster_task.place AS task_place, roster_task.starts_at AS task_starts_at,
+  roster_signup.id AS signup_id, app_user.name AS signup_name
+FROM roster_slot
+LEFT JOIN roster_task ON roster_task.id = roster_slot.task
+LEFT JOIN distribution ON distribution.id = roster_slot.distribution
+LEFT JOIN roster_role ON roster_role.id = roster_slot.role
+LEFT JOIN roster_signup ON roster_signup.slot = roster_slot.id
+  AND roster_signup.status IN ({", ".join(f"'{status}'" for status in ON_SLOT)})
+LEFT JOIN app_user ON app_user.id = roster_signup."user"
+WHERE roster_slot."group" = {{}} AND roster_slot.held_on >= {{}} AND roster_slot.held_on <= {{}}
+  AND (roster_slot.distribution IS NULL OR distribution.status = 'planned')
+  AND (roster_slot.role IS NULL OR roster_role.archived_at IS NULL)
+ORDER BY roster_slot.held_on, roster_slot.id, roster_signup.id
+"""  # live as slots.is_live() says: not at a cancelled distribution, not of an archived role
+_GRID = prepared(lambda group, first, last: Slot.raw(GRID_SQL, group, first, last))
 _OPEN_SLOTS = prepared(lambda group, today: Slot.select(
     Slot.id, Slot.held_on, Slot.capacity, Slot.taken, Slot.role.name.as_alias("role_name"),
     Slot.task.title.as_alias("task_title")).where(
@@ -62,17 +77,24 @@ _OPEN_SLOTS = prepared(lambda group, today: Slot.select(
 
 
 async def grid(group_id: int, starts_on: date, ends_on: date) -> tuple[list[dict], list[dict]]:
-    """Roles (columns) and rows (one per distribution or task) of slots between two dates, names included."""
+    """Roles (columns) and rows (one per distribution or task) of slots between two dates, names included;
+    the group's slots brought up to date first, as sync_slots does."""
     roles = await _ROLES(group=group_id)
-    slots = await _GRID_SLOTS(group=group_id, first=starts_on, last=ends_on)
-    people: dict[int, list[dict]] = {}
-    for signup in await _GRID_PEOPLE(group=group_id, first=starts_on, last=ends_on):
-        people.setdefault(signup["slot"], []).append(signup)
+    if not roles:  # no row to carry the check
+        await sync_slots(group_id)
+    elif any([role.pop("missing_slots") for role in roles]):  # a list: each role's flag taken out
+        await add_missing_slots(group_id)
+    slots: dict[int, dict] = {}
+    for row in await _GRID(group=group_id, first=starts_on, last=ends_on):
+        signup, name = row.pop("signup_id"), row.pop("signup_name")
+        slot = slots.get(row["id"])
+        if slot is None:
+            slot = slots[row["id"]] = row | {"people": [], "missing": max(0, row["capacity"] - row["taken"])}
+        if signup is not None:
+            slot["people"].append({"name": name})
     role_ids = {role["id"] for role in roles}
     rows: dict[tuple, dict] = {}
-    for slot in slots:
-        slot["people"] = people.get(slot["id"], [])
-        slot["missing"] = max(0, slot["capacity"] - slot["taken"])
+    for slot in slots.values():
         if slot["task"]:
             rows[("task", slot["task"])] = {"held_on": slot["held_on"], "task": slot, "cells": {}}
         elif slot["role"] in role_ids:
@@ -135,11 +157,11 @@ class RosterCommitteeController(Controller):
         if block is not None:  # the list alone, for its search box and pages
             return page(request, "roster/coverage.html", block=block, group=group, households=households,
                         pager=pages, q=q)
-        await sync_slots(group["id"])
         starts_on = parse_day(starts, today)
         ends_on = starts_on + timedelta(weeks=GRID_WEEKS)
         roles, rows = await grid(group["id"], starts_on, ends_on)
-        open_slots = await _OPEN_SLOTS(group=group["id"], today=today)
+        # The slots to invite the households behind to: none to invite, no form, nothing to read.
+        open_slots = await _OPEN_SLOTS(group=group["id"], today=today) if standing["behind"] else []
         return page(request, "roster/coverage.html", group=group, groups=groups,
                     roles=roles, rows=rows, starts_on=starts_on, ends_on=ends_on, households=households,
                     pager=pages, q=q, behind=standing["behind"], open_slots=open_slots, today=today,
@@ -390,7 +412,6 @@ class RosterCommitteeController(Controller):
         except ValueError as error:
             raise NotFoundException() from error
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        await sync_slots(group["id"])
         roles, rows = await grid(group["id"], first, last)
         return page(request, "roster/print.html", group=group, groups=groups, roles=roles, rows=rows, month=first,
                     previous=(first - timedelta(days=1)).strftime("%Y-%m"), following=(last + timedelta(days=1)).strftime("%Y-%m"))

@@ -15,16 +15,17 @@ from amap.roster.tables import RosterRole, RosterTask, Slot
 # Is a slot missing: a planned distribution without the slot of an active role, or a task without its slot?
 # Pages call sync_slots on every view (a distribution planned, a role or a task added since has its
 # slots at once), and almost always nothing is missing: this one read spares the four of the sync
-# and its write transaction (a write lock on SQLite).
-MISSING = """SELECT (EXISTS (SELECT 1 FROM distribution JOIN roster_role ON roster_role."group" = distribution."group"
+# and its write transaction (a write lock on SQLite). A condition, to be read alone or beside other
+# columns (each {} the group).
+MISSING_SLOTS = """(EXISTS (SELECT 1 FROM distribution JOIN roster_role ON roster_role."group" = distribution."group"
     WHERE distribution."group" = {} AND distribution.status = 'planned' AND roster_role.archived_at IS NULL
     AND NOT EXISTS (SELECT 1 FROM roster_slot WHERE roster_slot.distribution = distribution.id
                     AND roster_slot.role = roster_role.id AND roster_slot."group" = distribution."group"))
   OR EXISTS (SELECT 1 FROM roster_task WHERE roster_task."group" = {}
     AND NOT EXISTS (SELECT 1 FROM roster_slot WHERE roster_slot.task = roster_task.id
-                    AND roster_slot."group" = roster_task."group"))) AS missing"""
+                    AND roster_slot."group" = roster_task."group")))"""
 
-_MISSING = prepared(lambda group: Slot.raw(MISSING, group, group))
+_MISSING = prepared(lambda group: Slot.raw(f"SELECT {MISSING_SLOTS} AS missing", group, group))
 
 
 async def sync_slots(group_id: int) -> int:
@@ -32,6 +33,12 @@ async def sync_slots(group_id: int) -> int:
     many slots were created. A role added later gets slots for the coming distributions too."""
     if not (await _MISSING(group=group_id))[0]["missing"]:
         return 0
+    return await add_missing_slots(group_id)
+
+
+async def add_missing_slots(group_id: int) -> int:
+    """What sync_slots does once it has found a slot missing (MISSING_SLOTS), for a caller that read
+    that condition itself."""
     async with write_transaction():
         roles = await RosterRole.select().where((RosterRole.group == group_id) & RosterRole.archived_at.is_null())
         distributions = await Distribution.select(Distribution.id, Distribution.held_on).where(

@@ -37,3 +37,25 @@ def test_text_is_escaped_and_markup_is_not():
     page = _ours().get_template("value.html")
     assert page.render(value="<b>\"&'") == "<p title=\"&lt;b&gt;&#34;&amp;&#39;\">&lt;b&gt;&#34;&amp;&#39;</p>"
     assert page.render(value=Markup("<b>ok</b>")) == "<p title=\"<b>ok</b>\"><b>ok</b></p>"
+
+
+GETTEXT = {
+    "gettext.html": "{{ _('Zz %(who)s & <b>%(num)s</b>', who=value, num=3) }}|{{ _('Zz 100%% & <b>') }}"
+                    "|{{ _('Zz %(num)s <b>', num=value) }}",
+    "ngettext.html": "{{ ngettext('Zz %(num)s <b>one</b>', 'Zz %(num)s <b>many</b> %(who)s', 2, who=value) }}"
+                     "|{{ ngettext('Zz %(num)s <b>one</b>', 'Zz %(num)s <b>many</b>', count) }}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GETTEXT))
+@pytest.mark.parametrize("value", [value for value in VALUES if not isinstance(value, bytes)], ids=repr)
+def test_translated_text_with_values_of_every_kind_is_written_as_jinja_writes_it(name, value):
+    """Integers are formatted without Markup's escaping helper (amap.lib.templating._formatted)."""
+    jinja = Environment(loader=DictLoader(GETTEXT), autoescape=select_autoescape(["html"]),
+                        extensions=["jinja2.ext.i18n"])
+    jinja.install_null_translations(newstyle=True)
+    ours = _ours()
+    ours.loader = DictLoader(GETTEXT)
+    for count in (1, 2):
+        assert (ours.get_template(name).render(value=value, count=count)
+                == jinja.get_template(name).render(value=value, count=count))

@@ -122,6 +122,26 @@ async def test_a_subscription_is_visible_to_its_household_farm_and_committee_onl
     assert (await client.get(f"/subscriptions/{subscription['id']}/print")).status_code == status
 
 
+async def test_the_subscriptions_page_shows_its_schedule_and_the_payments_received_by_date(client, world):
+    from amap.payments.services import record_payment
+
+    offer = await add_offer(world)
+    subscription = await lifecycle.sign(request_for(world, offer, "alice"))
+    await record_payment(subscription_id=subscription["id"], amount_cents=8840, method="transfer",
+                         received_on=date(2027, 5, 3), recorded_by=world.users["carol"])
+    await record_payment(subscription_id=subscription["id"], amount_cents=8840, method="cheque",
+                         received_on=date(2027, 4, 2), recorded_by=world.users["carol"], cheque_number="1234567")
+    await login(client, "alice@example.org")
+    page = (await client.get(f"/subscriptions/{subscription['id']}")).text
+    schedule = page[page.index('data-testid="schedule"'):page.index('data-testid="payments"')]
+    assert [f'<td data-label="#">{n}</td>' in schedule for n in range(1, 6)] == [True] * 5
+    assert schedule.index('data-label="#">1<') < schedule.index('data-label="#">5<')
+    received = page[page.index('data-testid="payments"'):]
+    assert "2 avril 2027" in received and "n° 1234567" in received and "3 mai 2027" in received
+    assert received.index("2 avril 2027") < received.index("3 mai 2027")
+    assert "176,80" in page[page.index('data-testid="balance"'):]  # received: two payments
+
+
 async def test_printable_contract_carries_the_signed_charter_and_schedule(client, world):
     offer = await add_offer(world)
     subscription = await lifecycle.sign(request_for(world, offer, "alice"))
@@ -192,7 +212,8 @@ async def test_the_contract_page_reads_a_leave_request_only_when_there_is_one(cl
     assert 'data-testid="amendment"' in page.text and "Nous déménageons" in page.text
     with counted_queries() as printed:
         assert (await client.get(f"{url}/print")).status_code == 200
-    assert (plain[0], leaving[0], printed[0]) == (7, 8, 8)  # printed: its signed version, no ledger
+    # printed: its signed version and schedule, no calendar, payments, leave requests or ledger
+    assert (plain[0], leaving[0], printed[0]) == (5, 6, 5)
 
 
 async def test_households_of_last_season_are_invited_to_renew(client, world, in_signup_period):

@@ -1,7 +1,7 @@
 """The coordinator's roster: roles and needs, the coverage grid, assigning and confirming shifts,
 obligations and who is behind, invitations to fill a gap, the committee and its hand-overs."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -11,6 +11,7 @@ from amap.roster.obligations import Progress, progress
 from amap.roster.slots import sync_slots
 from amap.roster.tables import Obligation, Responsibility, RosterRole, RosterTask, Signup, Slot
 from tests.integration.conftest import login, post_form
+from tests.queries import counted_queries
 from tests.world import add_offer
 
 # A Monday before the first of four Thursday distributions (1, 8, 15 and 22 April 2027).
@@ -90,6 +91,41 @@ async def test_a_one_off_task_gets_its_slot_and_appears_on_the_grid(client, worl
     assert (slot.held_on, slot.capacity, slot.taken) == (date(2027, 4, 10), 6, 0)
     grid = await client.get(ROSTER)
     assert "Journée à la ferme" in grid.text and "0 / 6 — 6 missing" in grid.text
+
+
+async def test_a_role_added_behind_the_pages_back_gets_its_slots_when_the_grid_is_opened(client, world, before_season):
+    await roster(world)
+    await RosterRole.insert(RosterRole(group=world.tilleuls, name="Rangement", people_needed=3))
+    await login(client, world.email("carol"))
+    grid = await client.get(ROSTER)
+    assert "Rangement" in grid.text and grid.text.count("0 / 3 — 3 missing") == 4
+    assert await Slot.count().where(Slot.group == world.tilleuls) == 8
+
+
+async def test_a_task_of_a_group_without_roles_gets_its_slot_when_the_grid_is_opened(client, world, before_season):
+    await RosterTask.insert(RosterTask(group=world.tilleuls, title="Chantier", held_on=date(2027, 4, 10),
+                                       starts_at=time(9), ends_at=time(12), people_needed=2))
+    await login(client, world.email("carol"))
+    grid = await client.get(ROSTER)
+    assert "Chantier" in grid.text and "0 / 2 — 2 missing" in grid.text
+
+
+async def test_the_grid_reads_the_database_in_seven_statements_six_when_no_one_is_behind(client, world,
+                                                                                       before_season):
+    slots = await roster(world)
+    await on_slot(world, slots[0], "alice")
+    await login(client, world.email("carol"))
+    with counted_queries() as counted:
+        grid = await client.get(ROSTER)
+    # the session, the reader; the obligations, the households' standing; the roles with the slots' check,
+    # the slots with their people; no open slot to invite anyone to (no obligation: no one is behind)
+    assert (grid.status_code, counted[0]) == (200, 6) and "Alice" in grid.text
+    assert 'data-testid="invite-form"' not in grid.text
+    await Obligation.insert(Obligation(group=world.tilleuls, starts_on=date(2027, 3, 1), ends_on=date(2027, 9, 30),
+                                       shifts=2))
+    with counted_queries() as counted:
+        grid = await client.get(ROSTER)
+    assert (grid.status_code, counted[0]) == (200, 7) and 'data-testid="invite-form"' in grid.text
 
 
 async def test_a_task_ending_before_it_starts_is_refused(client, world, before_season):

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
+from types import FunctionType
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import EvalContext, Expr
+from jinja2.runtime import Context
+from jinja2.utils import _PassArg
 from markupsafe import Markup, _escape_inner, escape
 
 from amap.lib import dates, i18n, money
@@ -110,6 +113,29 @@ class _CodeGenerator(CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+class _Context(Context):
+    """A template's context, whose `call` (every `_()`, `colon()`, `static_url()`… of a page: fifty to a
+    hundred calls a render) goes straight to a plain function, or one taking the evaluation context.
+    Jinja's own first looks for a context-taking `__call__` on the function and reads its marker
+    twice; anything else (macros, context-taking functions, callable objects) still goes through it."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's own signature)
+        if type(__obj) is not FunctionType:
+            return super().call(__obj, *args, **kwargs)
+        pass_arg = getattr(__obj, "jinja_pass_arg", None)
+        if pass_arg is _PassArg.eval_context:
+            args = (__self.eval_ctx, *args)
+        elif pass_arg is not None:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)  # Jinja adds these for context-taking functions only
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja answers it
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
+
+
 class _Environment(Environment):
     """Jinja looks `row.name` up as an attribute first, raising and catching an AttributeError each time
     before it tries the key, and most of what pages read are rows (dicts): on a list of fifty rows that
@@ -117,6 +143,7 @@ class _Environment(Environment):
     are still reached when no key has their name."""
 
     code_generator_class = _CodeGenerator
+    context_class = _Context
     escape_output = staticmethod(escape_output)
 
     def getattr(self, obj: Any, attribute: str) -> Any:

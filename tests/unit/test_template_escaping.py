@@ -59,3 +59,39 @@ def test_translated_text_with_values_of_every_kind_is_written_as_jinja_writes_it
     for count in (1, 2):
         assert (ours.get_template(name).render(value=value, count=count)
                 == jinja.get_template(name).render(value=value, count=count))
+
+
+CALLS = ("{% macro m(v) %}[{{ v }}]{% endmacro %}"
+         "{% for item in items %}{{ plain(item) }} {{ with_eval(item) }} {{ with_context(item) }} {{ m(item) }}"
+         " {{ callable_object(item) }} {{ stops() is undefined }};{% endfor %}"
+         "{% block inner %}{{ plain(1) }} {{ with_context(2) }}{% endblock %}")
+
+
+def test_every_kind_of_callable_is_called_as_jinja_calls_it():
+    """Plain functions and those taking the evaluation context are called directly (amap.lib.templating._Context)."""
+    from jinja2 import pass_context, pass_eval_context
+
+    def plain(value):
+        return f"<p{value}>"
+
+    @pass_eval_context
+    def with_eval(eval_ctx, value):
+        return f"{value}:{eval_ctx.autoescape}"
+
+    @pass_context
+    def with_context(context, value):
+        return f"{value}:{context.get('items')[0]}"
+
+    class CallableObject:
+        def __call__(self, value):
+            return value * 2
+
+    def stops():
+        raise StopIteration
+
+    names = {"plain": plain, "with_eval": with_eval, "with_context": with_context,
+             "callable_object": CallableObject(), "stops": stops, "items": ["<a>", 2]}
+    jinja = Environment(loader=DictLoader({"calls.html": CALLS}), autoescape=select_autoescape(["html"]))
+    ours = _ours()
+    ours.loader = DictLoader({"calls.html": CALLS})
+    assert ours.get_template("calls.html").render(**names) == jinja.get_template("calls.html").render(**names)

@@ -65,19 +65,75 @@ async def progress(group_id: int, household_ids: Iterable[int], today: date) -> 
     if not ids:
         return {}
     obligations = await season_obligations(group_id, today)
+    held = await _SHARES_HELD(households=ids, group=group_id) if _by_share(obligations) else []
+    starts = _season_start(obligations)
+    shifts = await _SHIFTS_HELD(households=ids, group=group_id, starts=starts, since_season=starts is not None)
+    return _counted(ids, obligations, held, shifts, today)
+
+
+# One household's season in one group, in one statement, for the member's own pages (/me, /roster): the
+# season's obligations, the share types the household holds and its shifts there, told apart by `kind`,
+# as the three reads of `progress` give them. Each column sits where the first select declares it:
+# SQLite types a compound select's columns by its first one's (`day` is an obligation's start or a
+# shift's date). Each {} in turn: the group, today twice, then the household and the group twice.
+HOUSEHOLD_SEASON_SQL = """
+SELECT 'obligation' AS kind, roster_obligation.id, roster_obligation.share_type_name AS name,
+  roster_obligation.shifts, roster_obligation.starts_on AS day, roster_obligation.ends_on, NULL AS status
+FROM roster_obligation
+WHERE roster_obligation."group" = {} AND roster_obligation.starts_on <= {} AND roster_obligation.ends_on >= {}
+UNION ALL
+SELECT 'share', NULL, share_type.name, NULL, NULL, NULL, NULL
+FROM subscription JOIN offer ON offer.id = subscription.offer
+  JOIN offer_share ON offer_share.id = subscription.offer_share JOIN share_type ON share_type.id = offer_share.share_type
+WHERE subscription.household = {} AND offer."group" = {} AND subscription.status = 'active'
+UNION ALL
+SELECT 'shift', NULL, NULL, NULL, roster_slot.held_on, NULL, roster_signup.status
+FROM roster_signup JOIN roster_slot ON roster_slot.id = roster_signup.slot
+WHERE roster_signup.household = {} AND roster_slot."group" = {} AND roster_signup.status IN ('signed', 'done', 'no_show')
+ORDER BY 1, 2
+"""
+_HOUSEHOLD_SEASON = prepared(lambda household, group, today: Obligation.raw(
+    HOUSEHOLD_SEASON_SQL, group, today, today, household, group, household, group))
+
+
+async def household_progress(group_id: int, household_id: int, today: date) -> Progress:
+    """One household's `progress` in one group, read in one statement."""
+    obligations, held, shifts = [], [], []
+    for row in await _HOUSEHOLD_SEASON(household=household_id, group=group_id, today=today):
+        if row["kind"] == "obligation":
+            obligations.append({"id": row["id"], "share_type_name": row["name"], "shifts": row["shifts"],
+                                "starts_on": row["day"], "ends_on": row["ends_on"]})
+        elif row["kind"] == "share":
+            held.append({"household": household_id, "share_name": row["name"]})
+        else:
+            shifts.append({"household": household_id, "status": row["status"], "held_on": row["day"]})
+    starts = _season_start(obligations)
+    shifts = [row for row in shifts if starts is None or row["held_on"] >= starts]  # as _SHIFTS_HELD reads them
+    return _counted([household_id], obligations, held, shifts, today)[household_id]
+
+
+def _by_share(obligations: list[dict]) -> dict[str, dict]:
+    return {o["share_type_name"]: o for o in obligations if o["share_type_name"]}
+
+
+def _season_start(obligations: list[dict]) -> date | None:
+    return min((o["starts_on"] for o in obligations), default=None)
+
+
+def _counted(ids: list[int], obligations: list[dict], held: list[dict], shifts: list[dict],
+             today: date) -> dict[int, Progress]:
+    """`progress` worked out from what it read: the season's obligations, the share types held (each row
+    a household and a share_name) and the shifts since the season's start (household, status, held_on)."""
     general = next((o for o in obligations if not o["share_type_name"]), None)
-    by_share = {o["share_type_name"]: o for o in obligations if o["share_type_name"]}
+    by_share = _by_share(obligations)
     owed_by: dict[int, dict | None] = {household: general for household in ids}
-    if by_share:
-        held = await _SHARES_HELD(households=ids, group=group_id)
-        for row in held:
-            obligation = by_share.get(row["share_name"])
-            current = owed_by[row["household"]]
-            if obligation and (current is None or current is general or obligation["shifts"] > current["shifts"]):
-                owed_by[row["household"]] = obligation
-    starts = min((o["starts_on"] for o in obligations), default=None)
+    for row in held:
+        obligation = by_share.get(row["share_name"])
+        current = owed_by[row["household"]]
+        if obligation and (current is None or current is general or obligation["shifts"] > current["shifts"]):
+            owed_by[row["household"]] = obligation
     counts = {household: {"done": 0, "upcoming": 0, "no_shows": 0} for household in ids}
-    for row in await _SHIFTS_HELD(households=ids, group=group_id, starts=starts, since_season=starts is not None):
+    for row in shifts:
         obligation = owed_by[row["household"]]
         in_season = obligation is None or obligation["starts_on"] <= row["held_on"] <= obligation["ends_on"]
         if row["status"] == "signed" and row["held_on"] >= today:

@@ -13,7 +13,7 @@ from amap.lib.db import utcnow, write_transaction
 from amap.lib.i18n import _
 from amap.lib.prepared import prepared
 from amap.roster import notices
-from amap.roster.obligations import progress
+from amap.roster.obligations import household_progress
 from amap.roster.slots import describe, free_place, is_live, slot_columns, slot_columns_through, take_place
 from amap.roster.tables import Signup, Slot, SwapOffer
 
@@ -119,7 +119,7 @@ async def obligations(group_ids: Iterable[int], household_id: int | None, today:
     rows = []
     named = list(groups.values()) if groups is not None else await _GROUP_NAMES(ids=sorted(group_ids) or [-1])
     for group in named:
-        mine = (await progress(group["id"], [household_id], today))[household_id]
+        mine = await household_progress(group["id"], household_id, today)
         if mine.owed:
             rows.append({"id": group["id"], "group_name": group["name"], "owed": mine.owed, "done": mine.done,
                          "coming": mine.upcoming, "no_shows": mine.no_shows, "behind": mine.behind})

@@ -1,5 +1,5 @@
-"""The committee's list of who is behind: counted by the database exactly as `progress()` counts,
-50 households a page, those behind first, searched by name or e-mail."""
+"""The committee's list of who is behind, 50 households a page, those behind first, searched by name or
+e-mail, and a member's own count: both counted by the database exactly as `progress()` counts."""
 
 from datetime import date
 
@@ -7,7 +7,7 @@ import pytest
 
 from amap.contracts.tables import Subscription
 from amap.lib.pagination import PAGE_SIZE
-from amap.roster.obligations import progress, standing_page, standing_summary
+from amap.roster.obligations import household_progress, progress, standing_page, standing_summary
 from amap.roster.tables import Obligation, Slot
 from tests.integration.conftest import login
 from tests.integration.households import add_household, add_households
@@ -49,6 +49,8 @@ async def test_the_database_counts_each_households_shifts_as_progress_does(world
                                            **obligation))
     households = [world.households[who] for who in ("alice", "bob", "carol")]
     expected = await progress(world.tilleuls, households, today)
+    # The member's own pages read one household's in one statement: the same count.
+    assert {h: await household_progress(world.tilleuls, h, today) for h in households} == expected
     rows, summary = await standing_page(world.tilleuls, today, limit=10)
     assert {row["household"]: row["progress"] for row in rows} == expected
     missing = [expected[h].missing for h in households]

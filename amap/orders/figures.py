@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from amap.accounts.search import household_matches
 from amap.lib.prepared import prepared
+from amap.orders.picking import by_product_name
 from amap.orders.settlement import payments_of
 from amap.orders.tables import Order, WindowProduct, WindowStop
 
@@ -153,7 +154,7 @@ def _orders_with_lines(rows: list[dict]) -> list[dict]:
         if line["window_product"] is not None:
             order["lines"].append({"order": row["id"], **line})
     for order in orders.values():
-        order["lines"].sort(key=lambda line: (line["name"].casefold(), line["window_product"]))
+        order["lines"].sort(key=by_product_name)
     return list(orders.values())
 
 

@@ -38,13 +38,18 @@ _LINES = prepared(lambda orders: OrderLine.select(
 ).where(OrderLine.order.is_in(orders) & (OrderLine.quantity > 0)))
 
 
+def by_product_name(line: dict) -> tuple:
+    """How an order's lines are listed: by product name, then by product when two share a name."""
+    return line["name"].casefold(), line["window_product"]
+
+
 async def order_lines(order_ids: list[int]) -> dict[int, list[dict]]:
     """Each order's lines with the product's name and unit, by product name."""
     found: dict[int, list[dict]] = defaultdict(list)
     if not order_ids:
         return found
     rows = await _LINES(orders=list(order_ids))
-    for row in sorted(rows, key=lambda r: (r["name"].casefold(), r["window_product"])):
+    for row in sorted(rows, key=by_product_name):
         found[row["order"]].append(row)
     return found
 

@@ -21,7 +21,8 @@ def rotate_session_id(session: dict) -> None:
 class RotatingSessionBackend(ServerSideSessionBackend):
     """Litestar keeps whatever id the incoming cookie carries; an attacker could plant one
     before the victim logs in. When the handler asks for it, the old id is deleted from the
-    store and the data moves to a new random id."""
+    store and the data moves to a new random id. Unlike Litestar's, it sends the cookie only
+    when the store wrote the session."""
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         if not scope_session:
@@ -30,14 +31,20 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if connection.cookies.get(self.config.key) not in (None, "null"):
                 await super().store_in_message(Empty, message, connection)
             return
-        if not scope_session.pop(ROTATE_KEY, False):
-            await super().store_in_message(scope_session, message, connection)
-            return
         store = self.config.get_store_from_app(connection.scope["app"])
-        if old_id := connection.cookies.get(self.config.key):
-            await self.delete(old_id, store=store)
-        session_id = self.generate_session_id()
-        await self.set(session_id=session_id, data=self.serialize_data(scope_session, connection.scope), store=store)
+        rotate = scope_session.pop(ROTATE_KEY, False)
+        data = self.serialize_data(scope_session, connection.scope)
+        if rotate:
+            if old_id := connection.cookies.get(self.config.key):
+                await self.delete(old_id, store=store)
+            session_id = self.generate_session_id()
+        else:
+            session_id = self.get_session_id(connection)
+        # The cookie's Max-Age slides with the stored expiry, so it is sent again only when the store
+        # wrote (a new or changed session, or an expiry moved by RENEWAL_STEP: DatabaseStore.set says
+        # False otherwise), not with every page.
+        if await store.set(session_id, data, expires_in=self.config.max_age) is False:
+            return
         cookie_params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
         MutableScopeHeaders.from_message(message).add(
             "Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie_params).to_header(header="")

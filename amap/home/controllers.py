@@ -96,10 +96,10 @@ async def next_real_distribution(principal: Principal, groups: dict[int, dict]) 
             "cancelled_before": [row for row in cancelled if row["held_on"] <= distribution["held_on"]]}
 
 
-async def my_orders(principal: Principal) -> dict:
+async def my_orders(principal: Principal, today: date) -> dict:
     """The household's one-off orders still open or to collect, and the windows it has not ordered from."""
     now = utcnow()
-    mine = [order for order in await orders.household_orders(principal.household_id, now, local_today())
+    mine = [order for order in await orders.household_orders(principal.household_id, now, today)
             if order["state"] in ("open", "to_collect")]
     mine.sort(key=lambda order: (order["held_on"] or date.max, order["closes_at"]))
     ordered = {order["window"] for order in mine}
@@ -157,11 +157,12 @@ class MeController(Controller):
         if principal.household_id is not None:
             adults = await _ADULTS(household=principal.household_id)
             household = {"id": principal.household_id, "name": adults[0]["household_name"]} if adults else None
-        contracts = await my_contracts(principal.household_id, local_today())
-        shifts = await shifts_of(principal.household_id, local_today())
+        today = local_today()
+        contracts = await my_contracts(principal.household_id, today)
+        shifts = await shifts_of(principal.household_id, today)
         asking = principal.member_groups | principal.coordinator_groups
-        progress = await obligations(asking, principal.household_id, local_today(),
+        progress = await obligations(asking, principal.household_id, today,
                                      groups={group_id: group for group_id, group in groups.items() if group_id in asking})
         return page(request, "home/me.html", groups=groups, coming=coming, upcoming=upcoming, household=household,
                     adults=adults, contracts=contracts, shifts=shifts, obligations=progress,
-                    **await my_orders(principal))
+                    **await my_orders(principal, today))

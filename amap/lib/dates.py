@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,4 @@ def format_datetime(value: datetime, locale: str = "fr", timezone: str = DEFAULT
 
 def local_today(timezone: str = DEFAULT_TIMEZONE, now: datetime | None = None) -> date:
     """Today's date where the group is (a distribution at 23:30 UTC is already tomorrow in Paris)."""
-    from datetime import UTC
-
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)).date()

@@ -64,11 +64,12 @@ class DatabaseStore(NamespacedStore):
     def _key(self, key: str) -> str:
         return f"{self.namespace}:{key}"
 
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> bool:
+        """Whether it wrote: False when the value is the one just read and its expiry barely moved."""
         data = value.encode() if isinstance(value, str) else value
         expires_at = _expiry(expires_in)
         if self._unchanged(key, data, expires_at):
-            return
+            return False
         await StoreEntry.insert(
             StoreEntry(key=self._key(key), value=data, expires_at=expires_at)
         ).on_conflict(
@@ -77,6 +78,7 @@ class DatabaseStore(NamespacedStore):
             values=[StoreEntry.value, StoreEntry.expires_at],
         )
         self._remember(key, data, expires_at)
+        return True
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         row = await _ENTRY(key=self._key(key))

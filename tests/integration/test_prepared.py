@@ -59,3 +59,17 @@ async def test_a_prepared_select_runs_in_the_current_transaction_as_one_statemen
         rows = await count(group=world.canal)
     assert queries[0] == 1
     assert len(rows) == await Membership.count().where(Membership.group == world.canal) > 0
+
+
+async def test_rows_piccolo_shapes_further_are_shaped_as_piccolo_shapes_them():
+    """Most prepared reads only turn rows into dicts; nested output and counts still go through Piccolo."""
+    world = await build_world()
+    nested = prepared(lambda group: Membership.select(Membership.id, Membership.group.name).where(
+        Membership.group == group).order_by(Membership.id).output(nested=True))
+    rows = await nested(group=world.tilleuls)
+    assert rows == await Membership.select(Membership.id, Membership.group.name).where(
+        Membership.group == world.tilleuls).order_by(Membership.id).output(nested=True)
+    assert rows and rows[0]["group"] == {"name": "AMAP des Tilleuls"}
+    count = prepared(lambda group: Membership.count().where(Membership.group == group))
+    assert await count(group=world.tilleuls) == await Membership.count().where(
+        Membership.group == world.tilleuls) > 0

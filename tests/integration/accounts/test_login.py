@@ -131,3 +131,28 @@ async def test_visitors_and_health_checks_leave_no_session_behind(client, world)
     await post_form(client, "/logout")
     await client.get("/login")  # the flash message is shown, then the session is empty again
     assert await StoreEntry.count() == before
+
+
+def session_cookie(response) -> str | None:
+    return next((v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith("session=")), None)
+
+
+async def test_the_session_cookie_is_sent_again_only_when_the_session_changed_or_its_expiry_moved(client, world):
+    from datetime import timedelta
+
+    import time_machine
+
+    from amap.lib.db import utcnow
+    from amap.system.store import RENEWAL_STEP
+
+    await login(client, "alice@example.org", PASSWORD)
+    first = await client.get("/me")  # what logging in wrote is read back as it is
+    assert first.status_code == 200 and session_cookie(first) is None
+    assert session_cookie(await client.get("/me")) is None
+    changed = await post_form(client, "/language", {"language": "en", "next": "/me"})
+    assert "Max-Age=" in session_cookie(changed)
+    assert session_cookie(await client.get("/me")) is None
+    with time_machine.travel(utcnow() + RENEWAL_STEP + timedelta(minutes=1), tick=False):
+        later = await client.get("/me")  # the stored expiry moved: the browser's cookie slides with it
+        assert later.status_code == 200 and "Max-Age=" in session_cookie(later)
+        assert session_cookie(await client.get("/me")) is None

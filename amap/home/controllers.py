@@ -98,13 +98,12 @@ async def next_real_distribution(principal: Principal, groups: dict[int, dict]) 
 
 async def my_orders(principal: Principal, today: date) -> dict:
     """The household's one-off orders still open or to collect, and the windows it has not ordered from."""
-    now = utcnow()
-    mine = [order for order in await orders.household_orders(principal.household_id, now, today)
-            if order["state"] in ("open", "to_collect")]
+    mine, windows = await orders.orders_and_open_windows(principal.household_id, principal.member_groups, utcnow(),
+                                                         today)
+    mine = [order for order in mine if order["state"] in ("open", "to_collect")]
     mine.sort(key=lambda order: (order["held_on"] or date.max, order["closes_at"]))
     ordered = {order["window"] for order in mine}
-    windows = [row for row in await orders.open_windows(principal.member_groups, now) if row["window"] not in ordered]
-    return {"orders": mine, "order_windows": windows if principal.household_id is not None else []}
+    return {"orders": mine, "order_windows": [row for row in windows if row["window"] not in ordered]}
 
 
 class PublicController(Controller):

@@ -86,9 +86,10 @@ class OrdersController(Controller):
     async def index(self, request: Request) -> Template:
         principal = current(request)
         now = utcnow()
-        orders = await reads.household_orders(principal.household_id, now, local_today())
+        orders, windows = await reads.orders_and_open_windows(principal.household_id, principal.member_groups, now,
+                                                              local_today())
         mine = {order["window"]: order for order in orders}
-        return page(request, "orders/member/index.html", windows=await reads.open_windows(principal.member_groups, now),
+        return page(request, "orders/member/index.html", windows=windows,
                     mine=mine, current=[o for o in orders if o["state"] in ("open", "to_collect")],
                     past=[o for o in orders if o["state"] in ("past", "cancelled")])
 

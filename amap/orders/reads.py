@@ -10,6 +10,7 @@ from functools import cache
 
 from piccolo.columns import Column
 from piccolo.query import Select
+from piccolo.querystring import QueryString
 
 from amap.lib import price_parts
 from amap.lib.i18n import _l
@@ -142,6 +143,52 @@ async def household_orders(household_id: int | None, now: datetime, today: date)
     for row in rows:
         row["state"] = order_state(row, now, today)
     return rows
+
+
+def _orders_and_windows(household, groups: list, now: datetime):
+    """_HOUSEHOLD_ORDERS' rows and _OPEN_WINDOWS' rows as one UNION ALL, told apart by `kind`. A window's row
+    has the order's columns empty but `window`, and its stop's id under `stop`; `position` orders its stops.
+    Written from the same columns as the two reads, so their rows come back shaped the same."""
+    order_columns, _ = _order_columns()
+    _, published_at, closed_at, opens_at, closes_at = _open_window_columns()
+    standing_in = {"window": WindowStop.window, "stop": WindowStop.id}
+    no_order = [standing_in[column._meta.name].as_alias(column._meta.name) if column._meta.name in standing_in
+                else QueryString("NULL", alias=column._meta.name) for column in Order._meta.columns]
+    orders = Order.select(QueryString("'order'", alias="kind"), *order_columns,
+                          QueryString("NULL", alias="position")).where(Order.household == household)
+    windows = WindowStop.select(QueryString("'window'", alias="kind"), *no_order,
+                                *_window_columns(WindowStop.window), *_stop_columns(WindowStop),
+                                WindowStop.position).where(
+        WindowStop.group.is_in(groups) & published_at.is_not_null() & closed_at.is_null() & (opens_at <= now)
+        & (closes_at > now))
+    return Order.raw("{} UNION ALL {}", orders.querystrings[0], windows.querystrings[0])
+
+
+_ORDERS_AND_WINDOWS = prepared(_orders_and_windows)
+_ORDER_ONLY = frozenset(column._meta.name for column in Order._meta.columns) - {"window"}
+
+
+async def orders_and_open_windows(household_id: int | None, group_ids: Iterable[int], now: datetime,
+                                  today: date) -> tuple[list[dict], list[dict]]:
+    """household_orders() and open_windows() in one statement, for the pages that show both (/me, /orders);
+    nothing without a household."""
+    if household_id is None:
+        return [], []
+    orders, stops = [], []
+    for row in await _ORDERS_AND_WINDOWS(household=household_id, groups=sorted(group_ids) or [-1],
+                                         now=now.astimezone(UTC)):  # as open_windows compares them
+        kind, position = row.pop("kind"), row.pop("position")
+        if kind == "order":
+            row["state"] = order_state(row, now, today)
+            orders.append(row)
+        else:
+            stop = {name: value for name, value in row.items() if name not in _ORDER_ONLY}
+            stops.append((stop["closes_at"], stop["window"], position, {**stop, "id": row["stop"]}))
+    orders.sort(key=lambda order: order["closes_at"], reverse=True)
+    first_stops: dict[int, dict] = {}
+    for *_, stop in sorted(stops, key=lambda item: item[:3]):
+        first_stops.setdefault(stop["window"], stop)
+    return orders, list(first_stops.values())
 
 
 async def order_of(order_id: int) -> dict | None:

@@ -64,21 +64,37 @@ class DatabaseStore(NamespacedStore):
     def _key(self, key: str) -> str:
         return f"{self.namespace}:{key}"
 
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> bool:
-        """Whether it wrote: False when the value is the one just read and its expiry barely moved."""
+    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None, *,
+                  user_id: int | None = None) -> bool:
+        """Whether it wrote: False when the value is the one just read and its expiry barely moved.
+        `user_id`: the session's logged-in user, which its value holds too (StoreEntry.user_id)."""
         data = value.encode() if isinstance(value, str) else value
         expires_at = _expiry(expires_in)
         if self._unchanged(key, data, expires_at):
             return False
         await StoreEntry.insert(
-            StoreEntry(key=self._key(key), value=data, expires_at=expires_at)
+            StoreEntry(key=self._key(key), value=data, expires_at=expires_at, user_id=user_id)
         ).on_conflict(
             target=StoreEntry.key,
             action="DO UPDATE",
-            values=[StoreEntry.value, StoreEntry.expires_at],
+            values=[StoreEntry.value, StoreEntry.expires_at, StoreEntry.user_id],
         )
         self._remember(key, data, expires_at)
         return True
+
+    async def get_with(self, key: str, read: prepared) -> tuple[bytes | None, list[dict]]:
+        """What get() gives, and what `read` reads with it in the same statement: `read(key=...)` gives
+        rows that each carry the entry's `entry_value` and `entry_expires_at` beside their own columns,
+        none when there is no entry. No rows for an expired entry (deleted, as get() does)."""
+        rows = await read(key=self._key(key))
+        if not rows:
+            return None, []
+        value, expires_at = bytes(rows[0]["entry_value"]), rows[0]["entry_expires_at"]
+        if expires_at is not None and expires_at <= utcnow():
+            await self.delete(key)
+            return None, []
+        self._remember(key, value, expires_at)
+        return value, rows
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         row = await _ENTRY(key=self._key(key))

@@ -10,6 +10,9 @@ class StoreEntry(Table, tablename="store_entry"):
     key = Varchar(length=255, unique=True)
     value = Bytea()
     expires_at = Timestamptz(null=True, default=None, index=True)
+    # A session's logged-in user, as its value says: the request reads the session and its user's
+    # roles in one statement (amap.principal.SESSION_PRINCIPAL_SQL).
+    user_id = Integer(null=True, default=None)
 
 
 class Counter(Table, tablename="counter"):

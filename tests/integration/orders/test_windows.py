@@ -4,16 +4,18 @@ the window's figures, and who may see it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
 
 from amap.farms.tables import FarmSupply
-from amap.orders.tables import OrderWindow, WindowProduct, WindowStop
+from amap.orders import reads
+from amap.orders.tables import Order, OrderWindow, WindowProduct, WindowStop
 from tests.integration.conftest import login, post_form
 from tests.integration.orders.producer_world import (
     BEFORE,
+    CLOSES,
     DELIVERY,
     DURING,
     HONEY_PARTS,
@@ -281,3 +283,28 @@ async def test_a_window_offered_to_the_whole_network_serves_each_of_its_groups(c
     window = await OrderWindow.select().first()
     assert window["network"] == world.network
     assert {row["group"] for row in await WindowStop.select(WindowStop.group)} == {world.tilleuls, world.canal}
+
+
+async def test_a_households_orders_and_the_open_windows_read_together_are_what_each_read_gives(world):
+    """/me and /orders read both in one statement (reads.orders_and_open_windows)."""
+    groups = (world.tilleuls, world.canal)
+    spring = await add_shop(world, groups=groups)  # two stops, the canal's first on the tour
+    await WindowStop.update({WindowStop.position: 3}).where(WindowStop.id == spring.stops[world.tilleuls])
+    summer = await add_shop(world, groups=groups)
+    await OrderWindow.update({OrderWindow.closes_at: CLOSES + timedelta(days=1)}).where(OrderWindow.id == summer.window)
+    await add_shop(world, published=False)
+    past = await add_shop(world)
+    await OrderWindow.update({OrderWindow.closes_at: DURING - timedelta(days=1)}).where(OrderWindow.id == past.window)
+    await add_order(world, spring, "alice", {"honey": 1})
+    await add_order(world, summer, "alice", {"juice": 2}, status="cancelled")
+    await add_order(world, past, "alice", {"lamb": 1}, status="locked")
+    await add_order(world, spring, "bob", {"honey": 1})
+    household = world.households["alice"]
+    orders, windows = await reads.orders_and_open_windows(household, groups, DURING, DELIVERY)
+    assert orders == await reads.household_orders(household, DURING, DELIVERY)
+    assert windows == await reads.open_windows(groups, DURING)
+    assert [o["state"] for o in orders] == ["cancelled", "open", "to_collect"]
+    assert [(w["window"], w["id"]) for w in windows] == [(spring.window, spring.stops[world.canal]),
+                                                         (summer.window, summer.stops[world.tilleuls])]
+    assert await reads.orders_and_open_windows(None, groups, DURING, DELIVERY) == ([], [])
+    assert await Order.count() == 4

@@ -110,22 +110,22 @@ async def test_a_task_of_a_group_without_roles_gets_its_slot_when_the_grid_is_op
     assert "Chantier" in grid.text and "0 / 2 — 2 missing" in grid.text
 
 
-async def test_the_grid_reads_the_database_in_seven_statements_six_when_no_one_is_behind(client, world,
+async def test_the_grid_reads_the_database_in_six_statements_five_when_no_one_is_behind(client, world,
                                                                                        before_season):
     slots = await roster(world)
     await on_slot(world, slots[0], "alice")
     await login(client, world.email("carol"))
     with counted_queries() as counted:
         grid = await client.get(ROSTER)
-    # the session, the reader; the obligations, the households' standing; the roles with the slots' check,
+    # the session with its reader; the obligations, the households' standing; the roles with the slots' check,
     # the slots with their people; no open slot to invite anyone to (no obligation: no one is behind)
-    assert (grid.status_code, counted[0]) == (200, 6) and "Alice" in grid.text
+    assert (grid.status_code, counted[0]) == (200, 5) and "Alice" in grid.text
     assert 'data-testid="invite-form"' not in grid.text
     await Obligation.insert(Obligation(group=world.tilleuls, starts_on=date(2027, 3, 1), ends_on=date(2027, 9, 30),
                                        shifts=2))
     with counted_queries() as counted:
         grid = await client.get(ROSTER)
-    assert (grid.status_code, counted[0]) == (200, 7) and 'data-testid="invite-form"' in grid.text
+    assert (grid.status_code, counted[0]) == (200, 6) and 'data-testid="invite-form"' in grid.text
 
 
 async def test_a_task_ending_before_it_starts_is_refused(client, world, before_season):

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from pathlib import Path, PurePath, PurePosixPath
 
 from litestar import Router, get, head
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader, MutableScopeHeaders
+from litestar.enums import CompressionEncoding
 from litestar.exceptions import NotFoundException
 from litestar.file_system import BaseLocalFileSystem
 from litestar.middleware.compression import CompressionMiddleware
@@ -98,21 +100,48 @@ COMPRESSIBLE = re.compile(r"text/|application/(json|javascript|xml)|application/
 
 
 class TextCompressionMiddleware(CompressionMiddleware):
-    """Litestar's compression middleware, for the compressible types only (it would take anything)."""
+    """Litestar's compression middleware, for the compressible types only (it would take anything). A body
+    sent in one piece (every page and fragment) is gzipped in one zlib call; Litestar's wrapper, which
+    builds a GzipFile for every request and flushes it after each piece, serves streamed bodies."""
 
     def create_compression_send_wrapper(self, send: Send, compression_encoding: str, scope: Scope) -> Send:
-        compressing = super().create_compression_send_wrapper(send, compression_encoding, scope)
-        chosen = send
+        start: Message | None = None  # a compressible response's start, held until its body is seen
+        passing: Send | None = None  # once chosen: `send` itself, or Litestar's wrapper
 
         async def choose(message: Message) -> None:
-            nonlocal chosen
-            if message["type"] == "http.response.start":
+            nonlocal start, passing
+            if passing is not None:
+                await passing(message)
+            elif message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
-                compressible = COMPRESSIBLE.match(headers.get("content-type") or "") is not None
-                chosen = compressing if compressible and "content-encoding" not in headers else send
-            await chosen(message)
+                if COMPRESSIBLE.match(headers.get("content-type") or "") and "content-encoding" not in headers:
+                    start = message
+                else:
+                    passing = send
+                    await send(message)
+            elif (message["type"] == "http.response.body" and not message.get("more_body")
+                  and compression_encoding == CompressionEncoding.GZIP):
+                passing = send
+                if len(message["body"]) >= self.config.minimum_size:
+                    body = zlib.compress(message["body"], self.config.gzip_compress_level, wbits=GZIP_WBITS)
+                    headers = MutableScopeHeaders(start)
+                    headers["Content-Encoding"] = compression_encoding
+                    headers["Content-Length"] = str(len(body))
+                    headers.extend_header_value("vary", "Accept-Encoding")
+                    message = {**message, "body": body}
+                await send(start)
+                await send(message)
+            else:  # a streamed body
+                passing = super(TextCompressionMiddleware, self).create_compression_send_wrapper(
+                    send, compression_encoding, scope)
+                if start is not None:
+                    await passing(start)
+                await passing(message)
 
         return choose
+
+
+GZIP_WBITS = 16 + zlib.MAX_WBITS  # a gzip header and trailer, as GzipFile writes
 
 
 # Level 1 rather than Litestar's 9: a page of fifty rows (80 KB) gzips to 9.8 KB in 0.14 ms, against

@@ -16,9 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 import time_machine
+from litestar import Litestar, get
 from litestar.exceptions import NotFoundException
+from litestar.response import Stream
 
-from amap.lib.assets import FINGERPRINTED, Assets
+from amap.lib.assets import COMPRESSION, FINGERPRINTED, Assets
 from tests.integration.conftest import login
 from tests.integration.orders.producer_world import DURING
 from tests.integration.web.test_authz_matrix import objects
@@ -170,3 +172,25 @@ async def test_a_workbook_is_not_gzipped_again_and_a_csv_is(client, world):
     assert workbook.content[:2] == b"PK" and int(workbook.headers["content-length"]) == len(workbook.content)
     assert csv.status_code == 200 and csv.headers["content-encoding"] == "gzip"
     assert csv.content.startswith("\ufeff".encode()) and csv.headers["content-disposition"].startswith("attachment")
+
+
+async def test_a_streamed_body_is_gzipped_piece_by_piece_as_litestar_does():
+    """Pages come in one piece and are gzipped in one call; a streamed body goes through Litestar's own wrapper."""
+    pieces = [f"<p>ligne {n} de la feuille d'émargement</p>".encode() * 40 for n in range(3)]
+
+    @get("/streamed", media_type="text/html")
+    async def streamed() -> Stream:
+        return Stream(iter(pieces))
+
+    @get("/whole", media_type="text/html")
+    async def whole() -> bytes:
+        return b"".join(pieces)
+
+    app = Litestar(route_handlers=[streamed, whole], compression_config=COMPRESSION)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        for path in ("/streamed", "/whole"):
+            response = await client.get(path, headers={"accept-encoding": "gzip"})
+            assert response.headers["content-encoding"] == "gzip" and response.content == b"".join(pieces)
+            assert response.num_bytes_downloaded < len(response.content) / 4
+        raw = await client.get("/whole", headers={"accept-encoding": "gzip"})
+        assert int(raw.headers["content-length"]) == raw.num_bytes_downloaded

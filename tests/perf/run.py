@@ -31,6 +31,7 @@ CONNECTIONS = (1, 4)
 MIN_REQUESTS = 20  # at one connection, for a p95 worth the name
 MAX_STRETCH = 6  # a slow page is measured for at most this many times --duration
 CALIBRATION_AGAIN = "calibration (again, after the pages)"
+SHARE_ROUNDS = 5  # calibration then /me, alternated, for /me's share of the calibration's rps
 SHEETS_ROLES = ("network", "coordinator", "admin")
 
 
@@ -99,6 +100,25 @@ def measure_page(server: Server, page: Page, headers: dict[str, str], args: argp
     return rows
 
 
+def me_share(reference: Server, server: Server, me: Page, headers: dict[str, str], args: argparse.Namespace) -> dict:
+    """/me's requests per second as a share of the calibration page's, at 4 connections, measured in
+    SHARE_ROUNDS rounds of the calibration page then /me, back to back: on a shared machine whose speed
+    drifts from one second to the next, one pair of measurements alone can land anywhere in a
+    quarter of its range; the median of the rounds is the share reported against the target."""
+    seconds = math.ceil(args.duration)
+    rounds = []
+    for _ in range(SHARE_ROUNDS):
+        calibration = run_wrk(reference.url + "/calibration", {}, connections=4, seconds=seconds)
+        page = run_wrk(server.url + me.url, headers, connections=4, seconds=seconds)
+        if calibration.failed or page.failed or not calibration.rps:
+            return {"error": f"a round failed: calibration {calibration.not_200} not 200, /me {page.not_200}"}
+        rounds.append({"calibration_rps": round(calibration.rps, 1), "me_rps": round(page.rps, 1),
+                       "share": round(page.rps / calibration.rps, 3)})
+    shares = sorted(r["share"] for r in rounds)
+    say(f"  /me ÷ calibration, {SHARE_ROUNDS} rounds: {', '.join(f'{s:.2f}' for s in shares)}")
+    return {"rounds": rounds, "median": shares[len(shares) // 2], "seconds": seconds}
+
+
 def time_printable_sheets(base_url: str, ids: dict, headers: dict[str, dict[str, str]], times: int) -> dict | None:
     """The printable sheets of every group of one date: one request at a time, several times."""
     url = printable_sheets_url(ids)
@@ -140,6 +160,9 @@ def measure_workers(database: Database, ids: dict, workers: int, args: argparse.
             if args.only and args.only not in page.name:
                 continue
             run["results"] += measure_page(server, page, headers[page.role], args, label)
+        me = next((page for page in pages if page.name == "/me"), None)
+        if me is not None and workers == 1 and not args.only:
+            run["me_share"] = me_share(reference, server, me, headers[me.role], args)
         run["printable_sheets"] = time_printable_sheets(server.url, ids, headers, 3 if args.quick else 5)
         if run["printable_sheets"]:
             say(f"  {label} printable sheets of a date: {run['printable_sheets']}")

@@ -64,3 +64,34 @@ async def test_a_member_cannot_revoke_someone_elses_token(client, world):
     response = await post_form(client, f"/profile/tokens/{bob_token.id}/revoke")
     assert response.status_code == 404
     assert (await ApiToken.objects().get(ApiToken.id == bob_token.id)).revoked_at is None
+
+
+async def test_a_tokens_last_use_is_recorded_at_most_once_a_minute(client, world):
+    """Each API call would otherwise write, which SQLite lets one request at a time do."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from amap.accounts.services import create_api_token
+    from amap.lib.db import utcnow
+    from amap.principal import LAST_USE_STEP
+
+    token = await create_api_token(world.users["alice"], "agenda")
+    bearer = {"authorization": f"Bearer {token}"}
+
+    async def last_use():
+        return (await ApiToken.select(ApiToken.last_used_at).where(ApiToken.user == world.users["alice"]).first())[
+            "last_used_at"]
+
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        assert (await client.get("/api/v1/me", headers=bearer)).status_code == 200
+        first = await last_use()
+        assert first == start
+    with time_machine.travel(start + LAST_USE_STEP - timedelta(seconds=1), tick=False):
+        assert (await client.get("/api/v1/me", headers=bearer)).status_code == 200
+        assert await last_use() == first
+    later = start + LAST_USE_STEP
+    with time_machine.travel(later, tick=False):
+        assert (await client.get("/api/v1/me", headers=bearer)).status_code == 200
+        assert await last_use() == later

@@ -13,7 +13,7 @@ from litestar.params import QueryParameter
 from amap.api.params import PathId
 from amap.api.ranges import date_range
 from amap.distributions import services
-from amap.distributions.calendar import sync_group
+from amap.distributions.calendar import sync_groups
 from amap.distributions.tables import Distribution
 from amap.errors import api_errors
 from amap.lib.access import Principal, current, ensure, requires_login
@@ -122,8 +122,7 @@ class ApiDistributionsController(Controller):
         principal = current(request)
         first, last = date_range(from_, to, local_today())
         group_ids = _group_ids(principal)
-        for group_id in group_ids:
-            await sync_group(group_id)  # idempotent: a contract published a minute ago is already there
+        await sync_groups(group_ids)  # a contract published a minute ago is already there
         query = Distribution.select(*services.distribution_columns()).where(
             (Distribution.held_on >= first) & (Distribution.held_on <= last))
         if not principal.is_admin:

@@ -2,8 +2,9 @@
 
 Every date of a published offer's calendar is a delivery at the group's distribution of that
 day; the distribution is created at the group's place for that weekday the first time a
-contract needs it. `sync_group` is idempotent: the distribution pages and the API call it before
-showing a group's calendar (so a contract just published appears at once), the worker hourly.
+contract needs it. `sync_group` is idempotent: the distribution pages and the API bring the groups
+whose calendar misses a delivery up to date before showing it (`sync_groups`, so a contract just
+published appears at once), the worker every group hourly.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from amap.contracts.tables import Offer, OfferDelivery
 from amap.distributions.tables import Delivery, Distribution
 from amap.groups.tables import Group, Place
 from amap.lib.db import write_transaction
+from amap.lib.prepared import prepared
 
 
 def place_for(places: list[dict], day: date) -> dict | None:
@@ -52,6 +54,29 @@ async def sync_group(group_id: int) -> int:
         if added:
             await Delivery.insert(*added)
     return len(added)
+
+
+# The groups among these whose calendar misses a delivery: a date of a published offer's calendar with no
+# delivery yet, in a group with a place (what sync_group would add). Read on every view of the calendar,
+# where a write transaction each time would queue the views behind SQLite's one writer.
+MISSING_DELIVERIES_SQL = f"""
+SELECT DISTINCT offer."group" FROM offer_delivery JOIN offer ON offer.id = offer_delivery.offer
+WHERE {{}} AND offer.status <> 'draft'
+  AND EXISTS (SELECT 1 FROM {Place._meta.tablename} AS place WHERE place."group" = offer."group")
+  AND NOT EXISTS (SELECT 1 FROM delivery
+                  WHERE delivery.offer = offer_delivery.offer AND delivery.due_on = offer_delivery.delivers_on)
+"""
+_MISSING_DELIVERIES = prepared(lambda groups: Offer.raw(MISSING_DELIVERIES_SQL, Offer.group.is_in(groups).querystring))
+
+
+async def sync_groups(group_ids: list[int]) -> int:
+    """sync_group for those of these groups whose calendar misses a delivery; one read when none does."""
+    if not group_ids:
+        return 0
+    added = 0
+    for row in await _MISSING_DELIVERIES(groups=sorted(group_ids)):
+        added += await sync_group(row["group"])
+    return added
 
 
 async def sync_all() -> int:

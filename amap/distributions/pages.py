@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from amap.accounts.services import household_names
 from amap.audit import history
 from amap.distributions import changes, services
-from amap.distributions.calendar import sync_group
+from amap.distributions.calendar import sync_groups
 from amap.distributions.tables import Delivery, Distribution
 from amap.groups.tables import Place
 from amap.lib.access import Principal, current, ensure, requires_coordinator, requires_login
@@ -124,8 +124,7 @@ class DistributionsController(Controller):
     async def index(self, request: Request, month: FromQuery[str | None] = None) -> Template:
         principal = current(request)
         group_ids = calendar_group_ids(principal)
-        for group_id in group_ids:
-            await sync_group(group_id)  # idempotent: a contract published a minute ago is already there
+        await sync_groups(group_ids)  # a contract published a minute ago is already there
         groups = principal.groups_among(group_ids)
         today = local_today(groups[group_ids[0]]["timezone"] if group_ids else DEFAULT_TIMEZONE)
         first = first_of_month(month, today)

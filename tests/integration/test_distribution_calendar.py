@@ -2,9 +2,11 @@
 
 from datetime import UTC, date, datetime, time
 
-from amap.contracts.tables import Offer
-from amap.distributions.calendar import absence_deadline, sync_group
+from amap.contracts.tables import Offer, OfferDelivery
+from amap.distributions.calendar import absence_deadline, sync_group, sync_groups
 from amap.distributions.tables import Delivery, Distribution
+from amap.groups.tables import Place
+from tests.queries import counted_queries
 from tests.world import add_offer
 
 
@@ -21,6 +23,24 @@ async def test_published_offers_fill_the_calendar_once_and_share_their_days(worl
     assert {row["offer"] for row in both} == {vegetables.offer, eggs.offer}
     await Offer.update({Offer.status: "closed"}).where(Offer.id == vegetables.offer)
     assert await sync_group(world.tilleuls) == 0  # closed offers keep their deliveries
+
+
+async def test_a_view_of_the_calendar_syncs_only_the_groups_missing_a_delivery_and_else_only_reads(world):
+    """The calendar pages and the API ask on every view: with nothing missing, one read and no write."""
+    vegetables = await add_offer(world)
+    await add_offer(world, publish=False)  # a draft's dates are not the calendar's
+    groups = [world.tilleuls, world.canal]
+    assert await sync_groups(groups) == 26
+    with counted_queries() as counted:
+        assert await sync_groups(groups) == 0
+    assert counted[0] == 1
+    await OfferDelivery.insert(OfferDelivery(offer=vegetables.offer, delivers_on=date(2027, 12, 2)))
+    assert await sync_groups(groups) == 1
+    await Place.delete().where(Place.group == world.tilleuls)  # no place: nothing sync_group could add
+    await OfferDelivery.insert(OfferDelivery(offer=vegetables.offer, delivers_on=date(2027, 12, 9)))
+    with counted_queries() as counted:
+        assert await sync_groups(groups) == 0
+    assert counted[0] == 1
 
 
 def test_the_absence_deadline_is_48_hours_before_in_the_groups_time_even_across_a_dst_change():

@@ -72,11 +72,15 @@ async def open_windows(group_ids: Iterable[int], now: datetime) -> list[dict]:
     if not ids:
         return []
     # SQLite compares stored timestamps as text, all written in UTC
-    rows = await _OPEN_WINDOWS(groups=ids, now=now.astimezone(UTC))
-    first_stops: dict[int, dict] = {}
-    for row in rows:
-        first_stops.setdefault(row["window"], row)
-    return list(first_stops.values())
+    return _first_stops(await _OPEN_WINDOWS(groups=ids, now=now.astimezone(UTC)))
+
+
+def _first_stops(stops: Iterable[dict]) -> list[dict]:
+    """Each window once, with the first of its stops (in the order given: the tour's)."""
+    first: dict[int, dict] = {}
+    for stop in stops:
+        first.setdefault(stop["window"], stop)
+    return list(first.values())
 
 
 async def window_for(window_id: int, group_ids: Iterable[int], household_id: int | None) -> dict | None:
@@ -185,10 +189,7 @@ async def orders_and_open_windows(household_id: int | None, group_ids: Iterable[
             stop = {name: value for name, value in row.items() if name not in _ORDER_ONLY}
             stops.append((stop["closes_at"], stop["window"], position, {**stop, "id": row["stop"]}))
     orders.sort(key=lambda order: order["closes_at"], reverse=True)
-    first_stops: dict[int, dict] = {}
-    for *_, stop in sorted(stops, key=lambda item: item[:3]):
-        first_stops.setdefault(stop["window"], stop)
-    return orders, list(first_stops.values())
+    return orders, _first_stops(stop for *_, stop in sorted(stops, key=lambda item: item[:3]))
 
 
 async def order_of(order_id: int) -> dict | None:

@@ -8,10 +8,10 @@ from datetime import date
 
 from piccolo.querystring import QueryString
 
-from amap.contracts.tables import Subscription
+from amap.contracts.tables import Offer, Subscription
 from amap.groups.tables import Membership
 from amap.lib.prepared import prepared
-from amap.roster.tables import Obligation, Signup
+from amap.roster.tables import Obligation, Signup, Slot
 
 
 @dataclass(frozen=True)
@@ -71,35 +71,40 @@ async def progress(group_id: int, household_ids: Iterable[int], today: date) -> 
     return _counted(ids, obligations, held, shifts, today)
 
 
-# One household's season in one group, in one statement, for the member's own pages (/me, /roster): the
-# season's obligations, the share types the household holds and its shifts there, told apart by `kind`,
-# as the three reads of `progress` give them. Each column sits where the first select declares it:
-# SQLite types a compound select's columns by its first one's (`day` is an obligation's start or a
-# shift's date). Each {} in turn: the group, today twice, then the household and the group twice.
+# One household's season in several groups, in one statement, for the member's own pages (/me, /roster):
+# each group's season obligations, the share types the household holds there and its shifts there, told
+# apart by `kind`, as the three reads of `progress` give them. Each column sits where the first select
+# declares it: SQLite types a compound select's columns by its first one's (`day` is an obligation's
+# start or a shift's date). Each {} in turn: the groups' condition and today twice, then the household
+# and the groups' condition twice.
 HOUSEHOLD_SEASON_SQL = """
-SELECT 'obligation' AS kind, roster_obligation.id, roster_obligation.share_type_name AS name,
+SELECT 'obligation' AS kind, roster_obligation."group", roster_obligation.id, roster_obligation.share_type_name AS name,
   roster_obligation.shifts, roster_obligation.starts_on AS day, roster_obligation.ends_on, NULL AS status
-FROM roster_obligation
-WHERE roster_obligation."group" = {} AND roster_obligation.starts_on <= {} AND roster_obligation.ends_on >= {}
+FROM roster_obligation WHERE {} AND roster_obligation.starts_on <= {} AND roster_obligation.ends_on >= {}
 UNION ALL
-SELECT 'share', NULL, share_type.name, NULL, NULL, NULL, NULL
+SELECT 'share', offer."group", NULL, share_type.name, NULL, NULL, NULL, NULL
 FROM subscription JOIN offer ON offer.id = subscription.offer
   JOIN offer_share ON offer_share.id = subscription.offer_share JOIN share_type ON share_type.id = offer_share.share_type
-WHERE subscription.household = {} AND offer."group" = {} AND subscription.status = 'active'
+WHERE subscription.household = {} AND {} AND subscription.status = 'active'
 UNION ALL
-SELECT 'shift', NULL, NULL, NULL, roster_slot.held_on, NULL, roster_signup.status
+SELECT 'shift', roster_slot."group", NULL, NULL, NULL, roster_slot.held_on, NULL, roster_signup.status
 FROM roster_signup JOIN roster_slot ON roster_slot.id = roster_signup.slot
-WHERE roster_signup.household = {} AND roster_slot."group" = {} AND roster_signup.status IN ('signed', 'done', 'no_show')
-ORDER BY 1, 2
+WHERE roster_signup.household = {} AND {} AND roster_signup.status IN ('signed', 'done', 'no_show')
+ORDER BY 1, 2, 3
 """
-_HOUSEHOLD_SEASON = prepared(lambda household, group, today: Obligation.raw(
-    HOUSEHOLD_SEASON_SQL, group, today, today, household, group, household, group))
+_HOUSEHOLD_SEASON = prepared(lambda household, groups, today: Obligation.raw(
+    HOUSEHOLD_SEASON_SQL, Obligation.group.is_in(groups).querystring, today, today, household,
+    Offer.group.is_in(groups).querystring, household, Slot.group.is_in(groups).querystring))
 
 
-async def household_progress(group_id: int, household_id: int, today: date) -> Progress:
-    """One household's `progress` in one group, read in one statement."""
-    obligations, held, shifts = [], [], []
-    for row in await _HOUSEHOLD_SEASON(household=household_id, group=group_id, today=today):
+async def household_progress(group_ids: Iterable[int], household_id: int, today: date) -> dict[int, Progress]:
+    """One household's `progress` in each of these groups, read in one statement whatever their number."""
+    ids = sorted(group_ids)
+    if not ids:
+        return {}
+    read: dict[int, tuple[list, list, list]] = {group: ([], [], []) for group in ids}
+    for row in await _HOUSEHOLD_SEASON(household=household_id, groups=ids, today=today):
+        obligations, held, shifts = read[row["group"]]
         if row["kind"] == "obligation":
             obligations.append({"id": row["id"], "share_type_name": row["name"], "shifts": row["shifts"],
                                 "starts_on": row["day"], "ends_on": row["ends_on"]})
@@ -107,9 +112,12 @@ async def household_progress(group_id: int, household_id: int, today: date) -> P
             held.append({"household": household_id, "share_name": row["name"]})
         else:
             shifts.append({"household": household_id, "status": row["status"], "held_on": row["day"]})
-    starts = _season_start(obligations)
-    shifts = [row for row in shifts if starts is None or row["held_on"] >= starts]  # as _SHIFTS_HELD reads them
-    return _counted([household_id], obligations, held, shifts, today)[household_id]
+    found = {}
+    for group, (obligations, held, shifts) in read.items():
+        starts = _season_start(obligations)
+        shifts = [row for row in shifts if starts is None or row["held_on"] >= starts]  # as _SHIFTS_HELD reads them
+        found[group] = _counted([household_id], obligations, held, shifts, today)[household_id]
+    return found
 
 
 def _by_share(obligations: list[dict]) -> dict[str, dict]:

@@ -118,8 +118,9 @@ async def obligations(group_ids: Iterable[int], household_id: int | None, today:
         return []
     rows = []
     named = list(groups.values()) if groups is not None else await _GROUP_NAMES(ids=sorted(group_ids) or [-1])
+    standing = await household_progress([group["id"] for group in named], household_id, today)
     for group in named:
-        mine = await household_progress(group["id"], household_id, today)
+        mine = standing[group["id"]]
         if mine.owed:
             rows.append({"id": group["id"], "group_name": group["name"], "owed": mine.owed, "done": mine.done,
                          "coming": mine.upcoming, "no_shows": mine.no_shows, "behind": mine.behind})
